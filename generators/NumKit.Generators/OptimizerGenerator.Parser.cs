@@ -1,0 +1,219 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using NumKit.Generators.Equations;
+using NumKit.Generators.Helpers;
+using NumKit.Generators.Model;
+
+namespace NumKit.Generators;
+
+public sealed partial class OptimizerGenerator
+{
+    /// <summary>Turns one [Optimizer] struct into an equatable spec: its members, its kernel plan, or the diagnostics that stop it.</summary>
+    internal static OptimizerSpec Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        var declaration = (TypeDeclarationSyntax)context.TargetNode;
+        AttributeData attribute = context.Attributes[0];
+        var diagnostics = new List<DiagnosticInfo>();
+        LocationInfo? typeLocation = LocationInfo.From(declaration.Identifier.GetLocation());
+
+        string equations = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string text ? text : string.Empty;
+        ExpressionSyntax? argument = (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax)?.ArgumentList?.Arguments.FirstOrDefault()?.Expression;
+        if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string)
+        {
+            diagnostics.Add(new DiagnosticInfo(ProblemKind.EquationsNotConstant, LocationInfo.From(argument?.GetLocation()) ?? typeLocation, EquatableArray<string>.Empty));
+        }
+
+        CheckDeclaration(type, declaration, typeLocation, diagnostics);
+        List<HostMember> members = Members(type);
+        EquatableArray<Hyperparameter> hyperparameters = members
+            .Where(m => m.IsHyperparameter)
+            .Select(m => new Hyperparameter(m.Name, HasPublicSetter(type, m.Name)))
+            .ToEquatableArray();
+        CheckLearningRate(type, typeLocation, diagnostics);
+
+        (KernelPlan? plan, List<Problem> problems) = EquationCompiler.Compile(equations, members);
+        if (diagnostics.Count == 0 || diagnostics.All(d => d.Kind != ProblemKind.EquationsNotConstant))
+        {
+            var locate = new EquationLocator(argument, context.SemanticModel.SyntaxTree);
+            foreach (Problem problem in problems)
+            {
+                diagnostics.Add(new DiagnosticInfo(problem.Kind, locate.Find(problem.Span) ?? typeLocation, problem.Arguments));
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        bool generate = plan is not null && diagnostics.All(d => d.Kind == ProblemKind.UnusedVariable);
+        return new OptimizerSpec(
+            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
+            ContainingTypes(type),
+            type.Name,
+            type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            equations,
+            hyperparameters,
+            NeedsConstructor(type),
+            generate ? plan : null,
+            diagnostics.ToEquatableArray());
+    }
+
+    private static void CheckDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        if (declaration is not StructDeclarationSyntax || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            diagnostics.Add(Diagnostic(ProblemKind.NotPartialStruct, location, type.Name));
+        }
+
+        if (type.IsGenericType)
+        {
+            diagnostics.Add(Diagnostic(ProblemKind.UnsupportedDeclaration, location, type.Name, "a generic type cannot be an optimizer rule; declare a non-generic struct"));
+        }
+
+        if (declaration is StructDeclarationSyntax && declaration.Modifiers.Any(SyntaxKind.RefKeyword))
+        {
+            diagnostics.Add(Diagnostic(ProblemKind.UnsupportedDeclaration, location, type.Name, "a ref struct cannot be an optimizer rule"));
+        }
+
+        for (SyntaxNode? parent = declaration.Parent; parent is TypeDeclarationSyntax containing; parent = parent.Parent)
+        {
+            if (!containing.Modifiers.Any(SyntaxKind.PartialKeyword) || containing.TypeParameterList is not null)
+            {
+                diagnostics.Add(Diagnostic(ProblemKind.UnsupportedDeclaration, location, type.Name,
+                    $"its containing type '{containing.Identifier.Text}' must be a non-generic partial type"));
+                break;
+            }
+        }
+    }
+
+    // Every named member the equations could mean; public readable float properties are hyperparameters.
+    private static List<HostMember> Members(INamedTypeSymbol type)
+    {
+        var members = new List<HostMember>();
+        var seen = new HashSet<string>();
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (member.IsImplicitlyDeclared || !seen.Add(member.Name) || !SyntaxFacts.IsValidIdentifier(member.Name))
+            {
+                continue;
+            }
+
+            switch (member)
+            {
+                case IPropertySymbol { IsIndexer: false } property:
+                    bool isHyperparameter = !property.IsStatic
+                        && property.DeclaredAccessibility == Accessibility.Public
+                        && property.Type.SpecialType == SpecialType.System_Single
+                        && property.GetMethod is { DeclaredAccessibility: Accessibility.Public };
+                    members.Add(new HostMember(property.Name, isHyperparameter, Describe(property)));
+                    break;
+                case IFieldSymbol field:
+                    members.Add(new HostMember(field.Name, false, $"a {(field.IsConst ? "constant" : "field")} of type {field.Type.ToDisplayString()}"));
+                    break;
+            }
+        }
+
+        return members;
+    }
+
+    private static string Describe(IPropertySymbol property)
+    {
+        if (property.Type.SpecialType != SpecialType.System_Single)
+        {
+            return $"a property of type {property.Type.ToDisplayString()}";
+        }
+
+        return property.IsStatic ? "a static property" : "a float property without a public getter";
+    }
+
+    private static bool HasPublicSetter(INamedTypeSymbol type, string name)
+        => type.GetMembers(name).OfType<IPropertySymbol>().Any(p => p.SetMethod is { DeclaredAccessibility: Accessibility.Public, IsInitOnly: false });
+
+    private static void CheckLearningRate(INamedTypeSymbol type, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        IPropertySymbol? property = type.GetMembers(Language.LearningRate).OfType<IPropertySymbol>().FirstOrDefault();
+        string? problem = property switch
+        {
+            null => "add 'public float LearningRate { get; set; }'",
+            { Type.SpecialType: not SpecialType.System_Single } => $"it is of type {property.Type.ToDisplayString()}",
+            { IsStatic: true } => "it is static",
+            { DeclaredAccessibility: not Accessibility.Public } => "it is not public",
+            { GetMethod: not { DeclaredAccessibility: Accessibility.Public } } => "it has no public getter",
+            { SetMethod: not { DeclaredAccessibility: Accessibility.Public, IsInitOnly: false } } => "it has no public setter (schedules set it between steps)",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            diagnostics.Add(Diagnostic(ProblemKind.MissingLearningRate, location, type.Name, problem));
+        }
+    }
+
+    // C# requires an explicit constructor in a struct with field or property initializers; supply one if the user did not.
+    private static bool NeedsConstructor(INamedTypeSymbol type)
+    {
+        bool hasInitializers = type.DeclaringSyntaxReferences
+            .Select(reference => reference.GetSyntax())
+            .OfType<TypeDeclarationSyntax>()
+            .SelectMany(t => t.Members)
+            .Any(member => member switch
+            {
+                PropertyDeclarationSyntax property => property.Initializer is not null,
+                FieldDeclarationSyntax field => field.Declaration.Variables.Any(v => v.Initializer is not null),
+                _ => false,
+            });
+        bool hasConstructor = type.InstanceConstructors.Any(c => !c.IsImplicitlyDeclared);
+        return hasInitializers && !hasConstructor;
+    }
+
+    private static EquatableArray<string> ContainingTypes(INamedTypeSymbol type)
+    {
+        var declarations = new List<string>();
+        for (INamedTypeSymbol? containing = type.ContainingType; containing is not null; containing = containing.ContainingType)
+        {
+            string kind = containing.IsRecord
+                ? (containing.TypeKind == TypeKind.Struct ? "record struct" : "record")
+                : containing.TypeKind switch
+                {
+                    TypeKind.Struct => "struct",
+                    TypeKind.Interface => "interface",
+                    _ => "class",
+                };
+            declarations.Insert(0, $"partial {kind} {containing.Name}");
+        }
+
+        return declarations.ToEquatableArray();
+    }
+
+    private static DiagnosticInfo Diagnostic(ProblemKind kind, LocationInfo? location, params string[] arguments)
+        => new(kind, location, new EquatableArray<string>(arguments));
+
+    /// <summary>Finds where a span of the equations text is in the source: inside the literal when it is one, else the whole argument.</summary>
+    private readonly struct EquationLocator
+    {
+        private readonly ExpressionSyntax? _argument;
+        private readonly SyntaxTree _tree;
+        private readonly StringLiteralMap? _map;
+
+        public EquationLocator(ExpressionSyntax? argument, SyntaxTree tree)
+        {
+            _argument = argument;
+            _tree = argument?.SyntaxTree ?? tree;
+            _map = argument is LiteralExpressionSyntax literal ? StringLiteralMap.Create(literal.Token) : null;
+        }
+
+        public LocationInfo? Find(EquationSpan span)
+        {
+            if (_argument is null)
+            {
+                return null;
+            }
+
+            TextSpan source = _map?.Map(span.Start, span.Length) ?? _argument.Span;
+            return new LocationInfo(_tree.FilePath, source, _tree.GetLineSpan(source).Span);
+        }
+    }
+}

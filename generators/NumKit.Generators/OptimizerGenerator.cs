@@ -1,0 +1,55 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NumKit.Generators.Model;
+
+namespace NumKit.Generators;
+
+/// <summary>
+/// Turns each <c>[Optimizer("...equations...")]</c> partial struct into a fused SIMD update kernel.
+/// This file is the pipeline only; OptimizerGenerator.Parser.cs builds the model and
+/// OptimizerGenerator.Emitter.cs writes the code.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class OptimizerGenerator : IIncrementalGenerator
+{
+    /// <summary>The attribute's metadata name.</summary>
+    public const string AttributeName = "NumKit.OptimizerAttribute";
+
+    /// <summary>Pipeline step names, so tests can assert what was cached.</summary>
+    public static class TrackingNames
+    {
+        /// <summary>The step that turns each attributed struct into an <c>OptimizerSpec</c>.</summary>
+        public const string Spec = "OptimizerSpec";
+    }
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // 1. Find the attributed types (Roslyn's attribute index: only files that mention the attribute are looked at)
+        //    and turn each into an equatable spec: members, kernel plan, diagnostics. Nothing past here holds a symbol.
+        IncrementalValuesProvider<OptimizerSpec> specs = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeName,
+                predicate: static (node, _) => node is TypeDeclarationSyntax,
+                transform: static (context, cancellationToken) => Parse(context, cancellationToken))
+            .WithTrackingName(TrackingNames.Spec);
+
+        // 2. Report each spec's diagnostics, and write the kernel of each spec that has a plan.
+        context.RegisterSourceOutput(specs, static (context, spec) =>
+        {
+            foreach (DiagnosticInfo diagnostic in spec.Diagnostics)
+            {
+                context.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+
+            if (spec.Plan is not null)
+            {
+                context.AddSource(HintName(spec), Emit(spec, spec.Plan));
+            }
+        });
+    }
+
+    // From the fully qualified name, so two rules of the same name in different namespaces do not collide.
+    private static string HintName(OptimizerSpec spec)
+        => spec.FullyQualifiedName.Replace("global::", string.Empty).Replace('<', '{').Replace('>', '}') + ".g.cs";
+}

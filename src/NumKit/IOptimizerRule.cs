@@ -1,0 +1,50 @@
+using System;
+using System.Collections.Generic;
+
+namespace NumKit;
+
+/// <summary>
+/// An optimizer's update rule: its hyperparameters (the struct's public float properties) and its kernels. The NumKit
+/// generator implements this interface for every <see cref="OptimizerAttribute"/> struct, so generic
+/// code such as <see cref="Optimizer{TRule}"/> runs any rule without virtual calls.
+/// </summary>
+/// <typeparam name="TSelf">The rule itself.</typeparam>
+public interface IOptimizerRule<TSelf>
+    where TSelf : struct, IOptimizerRule<TSelf>
+{
+    /// <summary>The step size α; every rule has one, so schedules can drive any rule.</summary>
+    float LearningRate { get; set; }
+
+    /// <summary>The update equations the rule was generated from, verbatim.</summary>
+    static abstract string Equations { get; }
+
+    /// <summary>The per-element state buffers, in the order the kernels take them.</summary>
+    static abstract IReadOnlyList<string> StateNames { get; }
+
+    /// <summary>The per-step scalar state values (such as NAdam's running product), in kernel order.</summary>
+    static abstract IReadOnlyList<string> ScalarStateNames { get; }
+
+    /// <summary>The hyperparameters (the struct's public float properties), in declaration order.</summary>
+    static abstract IReadOnlyList<string> HyperparameterNames { get; }
+
+    /// <summary>Reads the hyperparameter at <paramref name="index"/> of <see cref="HyperparameterNames"/>.</summary>
+    float GetHyperparameter(int index);
+
+    /// <summary>Sets the hyperparameter at <paramref name="index"/> of <see cref="HyperparameterNames"/>.</summary>
+    void SetHyperparameter(int index, float value);
+
+    /// <summary>The value per-element state <paramref name="index"/> starts from (0 unless declared with <c>init</c>).</summary>
+    double InitialState(int index);
+
+    /// <summary>The value per-step scalar state <paramref name="index"/> starts from (0 unless declared with <c>init</c>).</summary>
+    double InitialScalarState(int index);
+
+    /// <summary>
+    /// Applies step <paramref name="t"/> to every element, with the per-element state packed one
+    /// buffer after another in <paramref name="state"/> (<c>StateNames.Count * w.Length</c> values).
+    /// </summary>
+    static abstract void Step(in TSelf rule, int t, Span<float> w, ReadOnlySpan<float> g, Span<float> state, Span<double> scalarState);
+
+    /// <inheritdoc cref="Step(in TSelf, int, Span{float}, ReadOnlySpan{float}, Span{float}, Span{double})"/>
+    static abstract void Step(in TSelf rule, int t, Span<double> w, ReadOnlySpan<double> g, Span<double> state, Span<double> scalarState);
+}
