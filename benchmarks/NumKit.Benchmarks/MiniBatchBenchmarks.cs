@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -11,11 +13,14 @@ namespace NumKit.Benchmarks;
 /// <summary>
 /// One full epoch of mini-batches over m = 1,000,000 examples of 64 float features and 1 label, batch
 /// 256, in both layouts, shuffled and in order, against a plain <see cref="Span{T}.CopyTo"/> of the same
-/// bytes batch by batch into a batch-sized buffer (the bandwidth ceiling of a gather).
+/// bytes batch by batch into a batch-sized buffer (the bandwidth ceiling of a gather). The features
+/// live either in a managed array or, with <see cref="LargePages"/>, in native memory that Linux is
+/// asked to back with 2 MiB pages: a shuffled gather touches a new 4 KiB page per example, and on a
+/// virtual machine each TLB miss is a costly two-level page walk.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(Config))]
-public class MiniBatchBenchmarks
+public partial class MiniBatchBenchmarks
 {
     /// <summary>The examples in the set, m.</summary>
     public const int Examples = 1_000_000;
@@ -32,7 +37,8 @@ public class MiniBatchBenchmarks
     /// <summary>The bytes an epoch moves: every example's features and labels once.</summary>
     public const double BytesPerEpoch = (double)Examples * (Features + Labels) * sizeof(float);
 
-    private float[] _features = [];
+    private ReadOnlyMemory<float> _features;
+    private LargePageMemory? _largePages;
     private float[] _labels = [];
     private float[] _featureBatch = [];
     private float[] _labelBatch = [];
@@ -46,17 +52,33 @@ public class MiniBatchBenchmarks
     [Params(true, false)]
     public bool Shuffle { get; set; }
 
+    /// <summary>Whether the features sit in memory advised to use 2 MiB pages (Linux only) rather than a managed array.</summary>
+    [Params(false, true)]
+    public bool LargePages { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         // One buffer serves both layouts: (m, 64) read as rows or (64, m) read as columns.
-        _features = new float[Examples * Features];
-        _labels = new float[Examples * Labels];
-        for (int i = 0; i < _features.Length; i++)
+        Memory<float> features;
+        if (LargePages)
         {
-            _features[i] = i;
+            _largePages = new LargePageMemory(Examples * Features);
+            features = _largePages.Memory;
+        }
+        else
+        {
+            features = new float[Examples * Features];
         }
 
+        Span<float> values = features.Span;
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = i;
+        }
+
+        _features = features;
+        _labels = new float[Examples * Labels];
         for (int i = 0; i < _labels.Length; i++)
         {
             _labels[i] = -i;
@@ -67,15 +89,19 @@ public class MiniBatchBenchmarks
         _iterator = new MiniBatchIterator<float>(_features, _labels, Features, Labels, Layout, BatchSize, new MiniBatchOptions { Shuffle = Shuffle, Seed = 1 });
     }
 
+    [GlobalCleanup]
+    public void Cleanup() => ((IDisposable?)_largePages)?.Dispose();
+
     /// <summary>The same bytes, copied contiguously batch by batch into a batch-sized buffer.</summary>
     [Benchmark(Baseline = true)]
     public float CopyTo()
     {
         float sum = 0;
+        ReadOnlySpan<float> features = _features.Span;
         for (int start = 0; start < Examples; start += BatchSize)
         {
             int count = Math.Min(BatchSize, Examples - start);
-            _features.AsSpan(start * Features, count * Features).CopyTo(_featureBatch);
+            features.Slice(start * Features, count * Features).CopyTo(_featureBatch);
             _labels.AsSpan(start * Labels, count * Labels).CopyTo(_labelBatch);
             sum += _featureBatch[0] + _labelBatch[0];
         }
@@ -94,6 +120,40 @@ public class MiniBatchBenchmarks
         }
 
         return sum;
+    }
+
+    /// <summary>Native memory aligned to 2 MiB and, on Linux, advised (madvise MADV_HUGEPAGE) to use transparent huge pages.</summary>
+    private sealed unsafe partial class LargePageMemory : MemoryManager<float>
+    {
+        private const nuint HugePage = 2 << 20;
+        private const int MadviseHugePage = 14;
+        private readonly float* _pointer;
+        private readonly int _length;
+
+        public LargePageMemory(int length)
+        {
+            _length = length;
+            nuint bytes = (nuint)length * sizeof(float);
+            _pointer = (float*)NativeMemory.AlignedAlloc(bytes, HugePage);
+            // Advise before the first touch, so the page faults themselves allocate huge pages.
+            if (OperatingSystem.IsLinux() && Madvise((nint)_pointer, bytes, MadviseHugePage) != 0)
+            {
+                throw new InvalidOperationException($"madvise(MADV_HUGEPAGE) failed: errno {Marshal.GetLastPInvokeError()}.");
+            }
+        }
+
+        public override Span<float> GetSpan() => new(_pointer, _length);
+
+        public override MemoryHandle Pin(int elementIndex = 0) => new(_pointer + elementIndex);
+
+        public override void Unpin()
+        {
+        }
+
+        protected override void Dispose(bool disposing) => NativeMemory.AlignedFree(_pointer);
+
+        [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
+        private static partial int Madvise(nint address, nuint length, int advice);
     }
 
     private sealed class Config : ManualConfig

@@ -44,6 +44,17 @@ public class MiniBatchSizeTests
     }
 
     [Fact]
+    public void The_readmes_example_reads_as_documented()
+    {
+        MiniBatchSizeRecommendation recommendation = MiniBatchSize.Recommend(1_000_000, 65 * sizeof(float), 64 * 1024);
+        Assert.Equal(128, recommendation.BatchSize);
+        Assert.Equal(
+            "m = 1,000,000 examples is not below the small-set threshold of 5,000: use mini-batch gradient descent with b = 128, " +
+            "the largest power of two from 512 down whose batch fits the 64 KiB budget (128 × 260 B = 32.5 KiB). Shuffle the examples every epoch.",
+            recommendation.Reason);
+    }
+
+    [Fact]
     public void A_batch_is_never_larger_than_the_set()
     {
         MiniBatchSizeRecommendation recommendation = MiniBatchSize.Recommend(300, 8, MiB, smallSetThreshold: 0);
