@@ -13,7 +13,7 @@ namespace NumKit.Batching;
 /// <remarks>
 /// <para>
 /// <c>foreach (MiniBatch&lt;float&gt; batch in iterator.NextEpoch()) { ... }</c> allocates nothing: the
-/// epoch, its enumerator and the batch are ref structs, and <see cref="Epoch.Enumerator.MoveNext"/>
+/// epoch, its enumerator and the batch are ref structs, and <see cref="Enumerator.MoveNext"/>
 /// gathers into the iterator's buffers. A batch's spans are overwritten by the next batch, and
 /// starting a new epoch ends the previous one (its enumerator throws if used again).
 /// </para>
@@ -405,7 +405,7 @@ public sealed class MiniBatchIterator<T>
         public int Index { get; }
 
         /// <summary>How many batches the epoch has.</summary>
-        public int BatchCount => _iterator.BatchesPerEpoch;
+        public int BatchCount => _iterator?.BatchesPerEpoch ?? 0;
 
         /// <summary>The epoch's order of examples.</summary>
         /// <exception cref="InvalidOperationException">The iterator has started a later epoch.</exception>
@@ -421,7 +421,7 @@ public sealed class MiniBatchIterator<T>
         /// <summary>Returns the enumerator of the epoch's batches, for <c>foreach</c>.</summary>
         public Enumerator GetEnumerator() => new(_iterator, Index);
 
-        private static void EnsureCurrent(MiniBatchIterator<T> iterator, int index)
+        internal static void EnsureCurrent(MiniBatchIterator<T> iterator, int index)
         {
             if (iterator is null)
             {
@@ -434,41 +434,41 @@ public sealed class MiniBatchIterator<T>
                     $"Epoch {index} has ended: the iterator has since started epoch {iterator.EpochCount - 1}, and batches share its buffers and permutation.");
             }
         }
+    }
 
-        /// <summary>Moves through an epoch's batches, gathering each one in <see cref="MoveNext"/>.</summary>
-        public ref struct Enumerator
+    /// <summary>Moves through an epoch's batches, gathering each one in <see cref="MoveNext"/>.</summary>
+    public ref struct Enumerator
+    {
+        private readonly MiniBatchIterator<T> _iterator;
+        private readonly int _epoch;
+        private int _index;
+        private MiniBatch<T> _current;
+
+        internal Enumerator(MiniBatchIterator<T> iterator, int epoch)
         {
-            private readonly MiniBatchIterator<T> _iterator;
-            private readonly int _epoch;
-            private int _index;
-            private MiniBatch<T> _current;
+            _iterator = iterator;
+            _epoch = epoch;
+            _index = -1;
+        }
 
-            internal Enumerator(MiniBatchIterator<T> iterator, int epoch)
+        /// <summary>The batch gathered by the last successful <see cref="MoveNext"/>.</summary>
+        public readonly MiniBatch<T> Current => _current;
+
+        /// <summary>Gathers the next batch into the iterator's buffers; false after the last batch.</summary>
+        /// <exception cref="InvalidOperationException">The iterator has started a later epoch.</exception>
+        public bool MoveNext()
+        {
+            Epoch.EnsureCurrent(_iterator, _epoch);
+            if (_index + 1 >= _iterator.BatchesPerEpoch)
             {
-                _iterator = iterator;
-                _epoch = epoch;
-                _index = -1;
+                _index = _iterator.BatchesPerEpoch;
+                _current = default;
+                return false;
             }
 
-            /// <summary>The batch gathered by the last successful <see cref="MoveNext"/>.</summary>
-            public readonly MiniBatch<T> Current => _current;
-
-            /// <summary>Gathers the next batch into the iterator's buffers; false after the last batch.</summary>
-            /// <exception cref="InvalidOperationException">The iterator has started a later epoch.</exception>
-            public bool MoveNext()
-            {
-                EnsureCurrent(_iterator, _epoch);
-                if (_index + 1 >= _iterator.BatchesPerEpoch)
-                {
-                    _index = _iterator.BatchesPerEpoch;
-                    _current = default;
-                    return false;
-                }
-
-                _index++;
-                _current = _iterator.Gather(_index);
-                return true;
-            }
+            _index++;
+            _current = _iterator.Gather(_index);
+            return true;
         }
     }
 }

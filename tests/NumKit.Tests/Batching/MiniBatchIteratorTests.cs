@@ -263,7 +263,7 @@ public class MiniBatchIteratorTests
     {
         MiniBatchIterator<float> iterator = Iterator<float>(8, 2, 1, ExampleLayout.Columns, 4);
         MiniBatchIterator<float>.Epoch first = iterator.NextEpoch();
-        MiniBatchIterator<float>.Epoch.Enumerator enumerator = first.GetEnumerator();
+        MiniBatchIterator<float>.Enumerator enumerator = first.GetEnumerator();
         Assert.True(enumerator.MoveNext());
         iterator.NextEpoch();
 
