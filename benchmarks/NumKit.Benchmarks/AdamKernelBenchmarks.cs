@@ -30,7 +30,10 @@ public class AdamKernelBenchmarks
     [Params(4 * 1024, (6 * 512) + 7, 64 * 1024, 1024 * 1024, 16 * 1024 * 1024)]
     public int N { get; set; }
 
-    /// <summary>Allocates aligned buffers, checks that the three implementations agree, then sets the starting state.</summary>
+    /// <summary>
+    /// Allocates aligned buffers, checks that the three implementations agree and allocate nothing,
+    /// then sets the starting state.
+    /// </summary>
     [GlobalSetup]
     public void Setup()
     {
@@ -40,6 +43,9 @@ public class AdamKernelBenchmarks
         _v = new AlignedBuffer(N);
         _tensorPrimitives = new TensorPrimitivesOptimizers(N);
         Verify();
+        AllocationCheck.RequireNone($"hand-written Adam, N={N}", HandWritten);
+        AllocationCheck.RequireNone($"generated Adam, N={N}", Generated);
+        AllocationCheck.RequireNone($"TensorPrimitives Adam, N={N}", TensorPrimitives);
         FillState();
     }
 

@@ -74,6 +74,7 @@ public class OptimizerStepBenchmarks
     {
         CreateInputs();
         _sgd = new Optimizer<Sgd>(s_sgd, N);
+        AllocationCheck.RequireNone($"Optimizer<Sgd>.Step, N={N}", Sgd_NumKit);
     }
 
     /// <summary>NumKit.</summary>
@@ -92,6 +93,7 @@ public class OptimizerStepBenchmarks
             "TensorPrimitives SGD",
             (w, g, s1, s2, t) => Sgd.Update(in s_sgd, t, w, g),
             (w, g, s1, s2, t) => _tensorPrimitives.Sgd(in s_sgd, w, g));
+        AllocationCheck.RequireNone($"TensorPrimitives Sgd, N={N}", Sgd_TensorPrimitives);
     }
 
     /// <summary>TensorPrimitives: one pass.</summary>
@@ -107,6 +109,7 @@ public class OptimizerStepBenchmarks
         CreateInputs();
         _torch = TorchSharpOptimizer.Sgd(_w, _g, s_sgd.LearningRate);
         VerifyTorch((w, g) => Sgd.Update(in s_sgd, 1, w, g));
+        AllocationCheck.Report($"TorchSharp Sgd, N={N}", Sgd_TorchSharp);
     }
 
     /// <summary>TorchSharp.</summary>
@@ -124,6 +127,7 @@ public class OptimizerStepBenchmarks
     {
         CreateInputs();
         _momentum = new Optimizer<Momentum>(s_momentum, N);
+        AllocationCheck.RequireNone($"Optimizer<Momentum>.Step, N={N}", Momentum_NumKit);
     }
 
     /// <summary>NumKit.</summary>
@@ -142,6 +146,7 @@ public class OptimizerStepBenchmarks
             "TensorPrimitives momentum",
             (w, g, s1, s2, t) => Momentum.Update(in s_momentum, t, w, g, s1),
             (w, g, s1, s2, t) => _tensorPrimitives.Momentum(in s_momentum, w, g, s1));
+        AllocationCheck.RequireNone($"TensorPrimitives Momentum, N={N}", Momentum_TensorPrimitives);
     }
 
     /// <summary>TensorPrimitives: two passes.</summary>
@@ -159,6 +164,7 @@ public class OptimizerStepBenchmarks
         // PyTorch's momentum buffer starts at the first gradient, so its first step is plain SGD: w − α·g.
         var sgd = new Sgd { LearningRate = s_momentum.LearningRate };
         VerifyTorch((w, g) => Sgd.Update(in sgd, 1, w, g));
+        AllocationCheck.Report($"TorchSharp Momentum, N={N}", Momentum_TorchSharp);
     }
 
     /// <summary>TorchSharp.</summary>
@@ -177,6 +183,7 @@ public class OptimizerStepBenchmarks
     {
         CreateInputs();
         _rmsProp = new Optimizer<RmsProp>(s_rmsProp, N);
+        AllocationCheck.RequireNone($"Optimizer<RmsProp>.Step, N={N}", RmsProp_NumKit);
     }
 
     /// <summary>NumKit.</summary>
@@ -196,6 +203,7 @@ public class OptimizerStepBenchmarks
             "TensorPrimitives RMSProp",
             (w, g, s1, s2, t) => RmsProp.Update(in s_rmsProp, t, w, g, s1),
             (w, g, s1, s2, t) => _tensorPrimitives.RmsProp(s_rmsProp.LearningRate, s_rmsProp.Beta, s_rmsProp.Epsilon, w, g, s1));
+        AllocationCheck.RequireNone($"TensorPrimitives RmsProp, N={N}", RmsProp_TensorPrimitives);
     }
 
     /// <summary>TensorPrimitives: six passes.</summary>
@@ -211,6 +219,7 @@ public class OptimizerStepBenchmarks
         CreateInputs();
         _torch = TorchSharpOptimizer.RmsProp(_w, _g, s_rmsProp.LearningRate, s_rmsProp.Beta, s_rmsProp.Epsilon, s_rmsProp.WeightDecay);
         VerifyTorch((w, g) => RmsProp.Update(in s_rmsProp, 1, w, g, new float[w.Length]));
+        AllocationCheck.Report($"TorchSharp RmsProp, N={N}", RmsProp_TorchSharp);
     }
 
     /// <summary>TorchSharp.</summary>
@@ -229,6 +238,7 @@ public class OptimizerStepBenchmarks
     {
         CreateInputs();
         _adam = new Optimizer<Adam>(s_adam, N);
+        AllocationCheck.RequireNone($"Optimizer<Adam>.Step, N={N}", Adam_NumKit);
     }
 
     /// <summary>NumKit.</summary>
@@ -247,6 +257,7 @@ public class OptimizerStepBenchmarks
             "TensorPrimitives Adam",
             (w, g, s1, s2, t) => Adam.Update(in s_adam, t, w, g, s1, s2),
             (w, g, s1, s2, t) => _tensorPrimitives.Adam(in s_adam, t, w, g, s1, s2));
+        AllocationCheck.RequireNone($"TensorPrimitives Adam, N={N}", Adam_TensorPrimitives);
     }
 
     /// <summary>TensorPrimitives: seven passes.</summary>
@@ -262,6 +273,7 @@ public class OptimizerStepBenchmarks
         CreateInputs();
         _torch = TorchSharpOptimizer.Adam(_w, _g, s_adam.LearningRate, s_adam.Beta1, s_adam.Beta2, s_adam.Epsilon, s_adam.WeightDecay);
         VerifyTorch((w, g) => Adam.Update(in s_adam, 1, w, g, new float[w.Length], new float[w.Length]));
+        AllocationCheck.Report($"TorchSharp Adam, N={N}", Adam_TorchSharp);
     }
 
     /// <summary>TorchSharp.</summary>
@@ -280,6 +292,7 @@ public class OptimizerStepBenchmarks
     {
         CreateInputs();
         _adamW = new Optimizer<AdamW>(s_adamW, N);
+        AllocationCheck.RequireNone($"Optimizer<AdamW>.Step, N={N}", AdamW_NumKit);
     }
 
     /// <summary>NumKit.</summary>
@@ -298,6 +311,7 @@ public class OptimizerStepBenchmarks
             "TensorPrimitives AdamW",
             (w, g, s1, s2, t) => AdamW.Update(in s_adamW, t, w, g, s1, s2),
             (w, g, s1, s2, t) => AdamWComposed(w, g, s1, s2, t));
+        AllocationCheck.RequireNone($"TensorPrimitives AdamW, N={N}", AdamW_TensorPrimitives);
     }
 
     /// <summary>TensorPrimitives: eight passes.</summary>
@@ -313,6 +327,7 @@ public class OptimizerStepBenchmarks
         CreateInputs();
         _torch = TorchSharpOptimizer.AdamW(_w, _g, s_adamW.LearningRate, s_adamW.Beta1, s_adamW.Beta2, s_adamW.Epsilon, s_adamW.WeightDecay);
         VerifyTorch((w, g) => AdamW.Update(in s_adamW, 1, w, g, new float[w.Length], new float[w.Length]));
+        AllocationCheck.Report($"TorchSharp AdamW, N={N}", AdamW_TorchSharp);
     }
 
     /// <summary>TorchSharp.</summary>
