@@ -58,7 +58,11 @@ public class OptimizerStepBenchmarks
 
     /// <summary>Sets up the triad's two arrays.</summary>
     [GlobalSetup(Target = nameof(Triad))]
-    public void SetupTriad() => CreateInputs();
+    public void SetupTriad()
+    {
+        CreateInputs();
+        BenchmarkData.LogAlignment($"Triad a, b, N={N}", _w, _g);
+    }
 
     /// <summary>a[i] += s · b[i]: reads two arrays and writes one, 12 bytes per element.</summary>
     [Benchmark]
@@ -74,6 +78,7 @@ public class OptimizerStepBenchmarks
     {
         CreateInputs();
         _sgd = new Optimizer<Sgd>(s_sgd, N);
+        BenchmarkData.LogAlignment($"Optimizer<Sgd> w, g, state 0, N={N}", _w, _g, default);
         AllocationCheck.RequireNone($"Optimizer<Sgd>.Step, N={N}", Sgd_NumKit);
     }
 
@@ -93,6 +98,7 @@ public class OptimizerStepBenchmarks
             "TensorPrimitives SGD",
             (w, g, s1, s2, t) => Sgd.Update(in s_sgd, t, w, g),
             (w, g, s1, s2, t) => _tensorPrimitives.Sgd(in s_sgd, w, g));
+        BenchmarkData.LogAlignment($"TensorPrimitives Sgd w, g, state 1, N={N}", _w, _g, default);
         AllocationCheck.RequireNone($"TensorPrimitives Sgd, N={N}", Sgd_TensorPrimitives);
     }
 
@@ -127,6 +133,7 @@ public class OptimizerStepBenchmarks
     {
         CreateInputs();
         _momentum = new Optimizer<Momentum>(s_momentum, N);
+        BenchmarkData.LogAlignment($"Optimizer<Momentum> w, g, state 0, N={N}", _w, _g, _momentum.State(0));
         AllocationCheck.RequireNone($"Optimizer<Momentum>.Step, N={N}", Momentum_NumKit);
     }
 
@@ -146,6 +153,7 @@ public class OptimizerStepBenchmarks
             "TensorPrimitives momentum",
             (w, g, s1, s2, t) => Momentum.Update(in s_momentum, t, w, g, s1),
             (w, g, s1, s2, t) => _tensorPrimitives.Momentum(in s_momentum, w, g, s1));
+        BenchmarkData.LogAlignment($"TensorPrimitives Momentum w, g, state 1, N={N}", _w, _g, _state1);
         AllocationCheck.RequireNone($"TensorPrimitives Momentum, N={N}", Momentum_TensorPrimitives);
     }
 
@@ -183,6 +191,7 @@ public class OptimizerStepBenchmarks
     {
         CreateInputs();
         _rmsProp = new Optimizer<RmsProp>(s_rmsProp, N);
+        BenchmarkData.LogAlignment($"Optimizer<RmsProp> w, g, state 0, N={N}", _w, _g, _rmsProp.State(0));
         AllocationCheck.RequireNone($"Optimizer<RmsProp>.Step, N={N}", RmsProp_NumKit);
     }
 
@@ -203,6 +212,7 @@ public class OptimizerStepBenchmarks
             "TensorPrimitives RMSProp",
             (w, g, s1, s2, t) => RmsProp.Update(in s_rmsProp, t, w, g, s1),
             (w, g, s1, s2, t) => _tensorPrimitives.RmsProp(s_rmsProp.LearningRate, s_rmsProp.Beta, s_rmsProp.Epsilon, w, g, s1));
+        BenchmarkData.LogAlignment($"TensorPrimitives RmsProp w, g, state 1, N={N}", _w, _g, _state1);
         AllocationCheck.RequireNone($"TensorPrimitives RmsProp, N={N}", RmsProp_TensorPrimitives);
     }
 
@@ -238,6 +248,7 @@ public class OptimizerStepBenchmarks
     {
         CreateInputs();
         _adam = new Optimizer<Adam>(s_adam, N);
+        BenchmarkData.LogAlignment($"Optimizer<Adam> w, g, state 0, N={N}", _w, _g, _adam.State(0));
         AllocationCheck.RequireNone($"Optimizer<Adam>.Step, N={N}", Adam_NumKit);
     }
 
@@ -257,6 +268,7 @@ public class OptimizerStepBenchmarks
             "TensorPrimitives Adam",
             (w, g, s1, s2, t) => Adam.Update(in s_adam, t, w, g, s1, s2),
             (w, g, s1, s2, t) => _tensorPrimitives.Adam(in s_adam, t, w, g, s1, s2));
+        BenchmarkData.LogAlignment($"TensorPrimitives Adam w, g, state 1, N={N}", _w, _g, _state1);
         AllocationCheck.RequireNone($"TensorPrimitives Adam, N={N}", Adam_TensorPrimitives);
     }
 
@@ -292,6 +304,7 @@ public class OptimizerStepBenchmarks
     {
         CreateInputs();
         _adamW = new Optimizer<AdamW>(s_adamW, N);
+        BenchmarkData.LogAlignment($"Optimizer<AdamW> w, g, state 0, N={N}", _w, _g, _adamW.State(0));
         AllocationCheck.RequireNone($"Optimizer<AdamW>.Step, N={N}", AdamW_NumKit);
     }
 
@@ -311,6 +324,7 @@ public class OptimizerStepBenchmarks
             "TensorPrimitives AdamW",
             (w, g, s1, s2, t) => AdamW.Update(in s_adamW, t, w, g, s1, s2),
             (w, g, s1, s2, t) => AdamWComposed(w, g, s1, s2, t));
+        BenchmarkData.LogAlignment($"TensorPrimitives AdamW w, g, state 1, N={N}", _w, _g, _state1);
         AllocationCheck.RequireNone($"TensorPrimitives AdamW, N={N}", AdamW_TensorPrimitives);
     }
 
@@ -359,6 +373,7 @@ public class OptimizerStepBenchmarks
     }
 
     // Fresh inputs for every case: parameters in [-1, 1), gradients in ±[0.001, 1), zero state, t = 0.
+    // Ordinary managed arrays, as users have them (their alignment is the GC's, logged per case).
     private void CreateInputs()
     {
         _w = new float[N];

@@ -59,6 +59,24 @@ public static class BenchmarkData
         }
     }
 
+    /// <summary>
+    /// Prints the address of each span modulo 64 (a 32-byte vector access at an offset that is not a
+    /// multiple of 32 straddles two cache lines every other time), so the log shows the alignment
+    /// every case ran with.
+    /// </summary>
+    public static unsafe void LogAlignment(string what, ReadOnlySpan<float> first, ReadOnlySpan<float> second, ReadOnlySpan<float> third = default)
+    {
+        static string Mod64(ReadOnlySpan<float> span)
+        {
+            fixed (float* pointer = span)
+            {
+                return span.IsEmpty ? "-" : ((nuint)pointer % 64).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        Console.WriteLine($"// Alignment (address mod 64): {what}: {Mod64(first)}, {Mod64(second)}, {Mod64(third)}.");
+    }
+
     private static void RequireSameLength(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
     {
         if (expected.Length != actual.Length)
