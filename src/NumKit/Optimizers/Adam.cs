@@ -10,13 +10,14 @@ namespace NumKit.Optimizers;
 /// </para>
 /// <para>
 /// The update is written in PyTorch 1.13's order — step size α / (1 − β1^t) computed once per
-/// step, denominator √v / √(1 − β2^t) + ε — so its float rounding is PyTorch's. Departures: Keras
+/// step, denominator √v / √(1 − β2^t) + ε — so it rounds in PyTorch's operation order. Departures: Keras
 /// (and the paper's closing remark) use "ε-hat": α_t = α·√(1 − β2^t)/(1 − β1^t) and
-/// w ← w − α_t·m / (√v + ε̂), which is ε·√(1 − β2^t) here, a larger ε in the first steps; Keras's
-/// default ε is also 1e-7. optax's <c>adam</c> matches this form (its <c>eps_root</c>, inside the
-/// root, defaults to 0). Weight decay here is L2, added to the gradient before the moments (coupled),
-/// as in <c>torch.optim.Adam(weight_decay=λ)</c>; for decoupled weight decay use <see cref="AdamW"/>.
-/// <c>amsgrad=True</c> is <see cref="AmsGrad"/>.
+/// w ← w − α_t·m / (√v + ε̂), so Keras's ε̂ acts as ε = ε̂ / √(1 − β2^t) here: a larger ε in the
+/// first steps (and Keras's default is 1e-7). optax's <c>adam</c> matches this form (its
+/// <c>eps_root</c>, inside the root, defaults to 0). Weight decay here is L2, added to the gradient
+/// before the moments (coupled), as in <c>torch.optim.Adam(weight_decay=λ)</c>; for decoupled weight
+/// decay use <see cref="AdamW"/>. <c>amsgrad=True</c> is <see cref="AmsGrad"/>. <c>maximize</c> is
+/// not offered: negate the gradients instead.
 /// </para>
 /// </remarks>
 [Optimizer("""
