@@ -28,7 +28,7 @@ public partial class Optimizer<TRule, T>
 
         var hashed = new ChecksumStream(stream, writing: true);
         using var writer = new BinaryWriter(hashed, Encoding.UTF8, leaveOpen: true);
-        CheckpointFormat.WriteHeader(writer);
+        CheckpointFormat.WriteHeader(writer, CheckpointFormat.OptimizerMagic);
         CheckpointFormat.WriteString(writer, RuleName);
         writer.Write((byte)Unsafe.SizeOf<T>());
         writer.Write(StepCount);
@@ -37,16 +37,7 @@ public partial class Optimizer<TRule, T>
         CheckpointFormat.WriteNames(writer, TRule.StateNames);
         CheckpointFormat.WriteNames(writer, TRule.ScalarStateNames);
 
-        writer.Write(Layout.Count);
-        foreach (ParameterTensor tensor in Layout)
-        {
-            CheckpointFormat.WriteString(writer, tensor.Name);
-            writer.Write(tensor.Shape.Length);
-            foreach (int dimension in tensor.Shape)
-            {
-                writer.Write(dimension);
-            }
-        }
+        CheckpointFormat.WriteLayout(writer, Layout);
 
         writer.Write(_groups.Length);
         for (int group = 0; group < _groups.Length; group++)
@@ -126,7 +117,7 @@ public partial class Optimizer<TRule, T>
 
     private Staged ReadCheckpoint(BinaryReader reader, ChecksumStream hashed)
     {
-        CheckpointFormat.ReadHeader(reader);
+        CheckpointFormat.ReadHeader(reader, CheckpointFormat.OptimizerMagic, "optimizer checkpoint");
         string rule = CheckpointFormat.ReadString(reader, "the rule name");
         if (rule != RuleName)
         {
@@ -155,7 +146,7 @@ public partial class Optimizer<TRule, T>
         RequireSameNames(CheckpointFormat.ReadNames(reader, "state buffers"), TRule.StateNames, "state buffers");
         RequireSameNames(CheckpointFormat.ReadNames(reader, "scalar state values"), TRule.ScalarStateNames, "per-step scalar state values");
 
-        int[] ourIndex = ReadTensors(reader);
+        int[] ourIndex = CheckpointFormat.ReadLayout(reader, Layout, detail => Mismatch(detail));
         var staged = new Staged(stepCount, skippedStepCount, _groups.Length, _state.Length);
         ReadGroups(reader, ourIndex, staged);
 
@@ -175,46 +166,6 @@ public partial class Optimizer<TRule, T>
         }
 
         return staged;
-    }
-
-    // Reads the checkpoint's tensors and returns, for each in checkpoint order, the index of ours with that name.
-    private int[] ReadTensors(BinaryReader reader)
-    {
-        int count = CheckpointFormat.ReadCount(reader, CheckpointFormat.MaxNames, "the number of tensors");
-        var names = new string[count];
-        var shapes = new int[count][];
-        for (int i = 0; i < count; i++)
-        {
-            names[i] = CheckpointFormat.ReadString(reader, "a tensor name");
-            shapes[i] = new int[CheckpointFormat.ReadCount(reader, 64, $"the rank of tensor '{names[i]}'")];
-            for (int d = 0; d < shapes[i].Length; d++)
-            {
-                shapes[i][d] = reader.ReadInt32();
-            }
-        }
-
-        if (names.Distinct(StringComparer.Ordinal).Count() != count)
-        {
-            throw CheckpointFormat.Corrupt("a tensor name appears twice");
-        }
-
-        string theirs = string.Join(", ", names.Select((n, i) => $"{n} [{string.Join(", ", shapes[i])}]"));
-        var ourIndex = new int[count];
-        for (int i = 0; i < count; i++)
-        {
-            ourIndex[i] = Layout.IndexOf(names[i]);
-            if (ourIndex[i] < 0 || !Layout[ourIndex[i]].SameShape(shapes[i]))
-            {
-                throw Mismatch($"its tensors are {theirs}, and this optimizer's are {Layout}");
-            }
-        }
-
-        if (count != Layout.Count)
-        {
-            throw Mismatch($"its tensors are {theirs}, and this optimizer's are {Layout}");
-        }
-
-        return ourIndex;
     }
 
     private void ReadGroups(BinaryReader reader, int[] ourIndex, Staged staged)

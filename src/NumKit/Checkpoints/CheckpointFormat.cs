@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Numerics;
 using System.Runtime.InteropServices;
@@ -11,38 +12,41 @@ namespace NumKit.Checkpoints;
 /// <see cref="BinaryWriter"/> and <see cref="BinaryReader"/>): header, bounded strings, value arrays.
 /// </summary>
 /// <remarks>
-/// Version 1, in order: the magic bytes "NKOPT\r\n\x1A"; int32 version; string rule type; byte
+/// Optimizer checkpoints, version 1, in order: the magic bytes "NKOPT\r\n\x1A"; int32 version; string rule type; byte
 /// element size (4 float, 8 double); int32 step count; int32 skipped steps; the hyperparameter,
 /// state and scalar-state names (int32 count, strings); the tensors (int32 count; per tensor: name,
 /// int32 rank, int32 dimensions); the groups (int32 count; per group: int32 member count, int32
 /// tensor indexes, float hyperparameters, double scalar state); the state values, buffer by buffer
-/// and within a buffer tensor by tensor; and an uint64 FNV-1a hash of every byte before it. Strings
-/// are an int32 byte count then UTF-8.
+/// and within a buffer tensor by tensor; and an uint64 FNV-1a hash of every byte before it.
+/// Parameter files, version 1: "NKPAR\r\n\x1A"; int32 version; byte element size; the tensors as
+/// above; every value in layout order; the hash. Strings are an int32 byte count then UTF-8.
 /// </remarks>
 internal static class CheckpointFormat
 {
     public const int Version = 1;
 
     // "\r\n" and 0x1A catch a file mangled by text-mode transfers, as PNG's signature does.
-    private static ReadOnlySpan<byte> Magic => "NKOPT\r\n\u001A"u8;
+    public static ReadOnlySpan<byte> OptimizerMagic => "NKOPT\r\n\u001A"u8;
+
+    public static ReadOnlySpan<byte> ParametersMagic => "NKPAR\r\n\u001A"u8;
 
     // Generous bounds on anything the reader sizes from the stream, so corrupt input cannot ask for huge allocations.
     public const int MaxStringBytes = 4 * 1024;
     public const int MaxNames = 1 << 16;
 
-    public static void WriteHeader(BinaryWriter writer)
+    public static void WriteHeader(BinaryWriter writer, ReadOnlySpan<byte> magic)
     {
-        writer.Write(Magic);
+        writer.Write(magic);
         writer.Write(Version);
     }
 
-    public static void ReadHeader(BinaryReader reader)
+    public static void ReadHeader(BinaryReader reader, ReadOnlySpan<byte> expected, string what)
     {
         Span<byte> magic = stackalloc byte[8];
         reader.BaseStream.ReadExactly(magic);
-        if (!magic.SequenceEqual(Magic))
+        if (!magic.SequenceEqual(expected))
         {
-            throw new InvalidDataException("The stream is not a NumKit optimizer checkpoint: it does not start with the checkpoint header.");
+            throw new InvalidDataException($"The stream is not a NumKit {what}: it does not start with the {what} header.");
         }
 
         int version = reader.ReadInt32();
@@ -101,6 +105,68 @@ internal static class CheckpointFormat
         }
 
         return names;
+    }
+
+    public static void WriteLayout(BinaryWriter writer, ParameterLayout layout)
+    {
+        writer.Write(layout.Count);
+        foreach (ParameterTensor tensor in layout)
+        {
+            WriteString(writer, tensor.Name);
+            writer.Write(tensor.Shape.Length);
+            foreach (int dimension in tensor.Shape)
+            {
+                writer.Write(dimension);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the tensors a checkpoint was saved with and returns, for each in the checkpoint's order,
+    /// the index of the tensor of <paramref name="ours"/> with that name; throws
+    /// <paramref name="mismatch"/>'s exception unless both have the same names and shapes.
+    /// </summary>
+    public static int[] ReadLayout(BinaryReader reader, ParameterLayout ours, Func<string, Exception> mismatch)
+    {
+        int count = ReadCount(reader, MaxNames, "the number of tensors");
+        var names = new string[count];
+        var shapes = new int[count][];
+        for (int i = 0; i < count; i++)
+        {
+            names[i] = ReadString(reader, "a tensor name");
+            shapes[i] = new int[ReadCount(reader, 64, $"the rank of tensor '{names[i]}'")];
+            for (int d = 0; d < shapes[i].Length; d++)
+            {
+                shapes[i][d] = reader.ReadInt32();
+            }
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var ourIndex = new int[count];
+        bool fits = count == ours.Count;
+        for (int i = 0; i < count; i++)
+        {
+            if (!seen.Add(names[i]))
+            {
+                throw Corrupt($"tensor '{names[i]}' appears twice");
+            }
+
+            ourIndex[i] = ours.IndexOf(names[i]);
+            fits &= ourIndex[i] >= 0 && ours[ourIndex[i]].SameShape(shapes[i]);
+        }
+
+        if (!fits)
+        {
+            var theirs = new StringBuilder();
+            for (int i = 0; i < count; i++)
+            {
+                theirs.Append(i == 0 ? string.Empty : ", ").Append(names[i]).Append(" [").AppendJoin(", ", shapes[i]).Append(']');
+            }
+
+            throw mismatch($"its tensors are {(count == 0 ? "none" : theirs.ToString())}, and this one's are {(ours.Count == 0 ? "none" : ours.ToString())}");
+        }
+
+        return ourIndex;
     }
 
     public static void WriteValues<T>(BinaryWriter writer, ReadOnlySpan<T> values)

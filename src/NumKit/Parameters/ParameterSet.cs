@@ -1,5 +1,9 @@
 using System;
+using System.IO;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using NumKit.Checkpoints;
 
 namespace NumKit;
 
@@ -53,6 +57,77 @@ public class ParameterSet<T>
 
     /// <summary>Sets every gradient to zero, for models that accumulate into them.</summary>
     public void ZeroGradients() => _gradients.AsSpan().Clear();
+
+    /// <summary>
+    /// Writes the values of every tensor, with the tensors' names and shapes, to
+    /// <paramref name="stream"/> (versioned and checksummed); the gradients are not saved.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be written.</exception>
+    public void SaveValues(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream cannot be written.", nameof(stream));
+        }
+
+        var hashed = new ChecksumStream(stream, writing: true);
+        using var writer = new BinaryWriter(hashed, Encoding.UTF8, leaveOpen: true);
+        CheckpointFormat.WriteHeader(writer, CheckpointFormat.ParametersMagic);
+        writer.Write((byte)Unsafe.SizeOf<T>());
+        CheckpointFormat.WriteLayout(writer, Layout);
+        CheckpointFormat.WriteValues<T>(writer, _values);
+        writer.Flush();
+        CheckpointFormat.WriteChecksum(writer, hashed.Hash);
+        writer.Flush();
+    }
+
+    /// <summary>
+    /// Restores values written by <see cref="SaveValues"/>, matching tensors by name (they may be laid
+    /// out in another order). Everything is read and checked first: a refused stream changes nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The saved tensors (names or shapes) or precision differ from this set's.</exception>
+    /// <exception cref="InvalidDataException">The stream is not saved values, is of an unknown version, is truncated or is corrupt.</exception>
+    public void LoadValues(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var hashed = new ChecksumStream(stream, writing: false);
+        using var reader = new BinaryReader(hashed, Encoding.UTF8, leaveOpen: true);
+        T[] staged = new T[_values.Length];
+        try
+        {
+            CheckpointFormat.ReadHeader(reader, CheckpointFormat.ParametersMagic, "parameter file");
+            int size = reader.ReadByte();
+            if (size != Unsafe.SizeOf<T>())
+            {
+                throw size is 4 or 8
+                    ? Mismatch($"it holds {(size == 4 ? "float" : "double")} values, and this set holds {typeof(T).Name}")
+                    : CheckpointFormat.Corrupt($"the value size is {size} bytes");
+            }
+
+            foreach (int j in CheckpointFormat.ReadLayout(reader, Layout, Mismatch))
+            {
+                ParameterTensor tensor = Layout[j];
+                CheckpointFormat.ReadValues<T>(reader, staged.AsSpan(tensor.Offset, tensor.Length));
+            }
+
+            ulong computed = hashed.Hash;
+            ulong stored = CheckpointFormat.ReadChecksum(reader);
+            if (computed != stored)
+            {
+                throw CheckpointFormat.Corrupt($"its checksum is {stored:x16} but its contents hash to {computed:x16}");
+            }
+        }
+        catch (EndOfStreamException e)
+        {
+            throw CheckpointFormat.Truncated(e);
+        }
+
+        staged.CopyTo(_values, 0);
+    }
+
+    private static ArgumentException Mismatch(string detail)
+        => new($"The saved values do not fit this parameter set: {detail}. Nothing was changed.", "stream");
 
     private Span<T> Slice(T[] buffer, int index)
     {

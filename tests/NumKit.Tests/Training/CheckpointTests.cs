@@ -140,10 +140,10 @@ public class CheckpointTests
     public static IEnumerable<object[]> Misfits()
     {
         yield return new object[] { "another rule", new Func<Optimizer<Adam>>(() => new Optimizer<Adam>(new Adam(), s_layout)), "saved by a 'NumKit.Optimizers.AdamW' optimizer, and this one runs 'NumKit.Optimizers.Adam'" };
-        yield return new object[] { "another parameter count", new Func<Optimizer<AdamW>>(() => new Optimizer<AdamW>(new AdamW(), 25)), "its tensors are W1 [6, 3], b1 [6], W2 [6], b2 [], and this optimizer's are parameters [25]" };
-        yield return new object[] { "another tensor name", new Func<Optimizer<AdamW>>(() => new Optimizer<AdamW>(new AdamW(), new ParameterLayout().Add("W1", 6, 3).Add("b1", 6).Add("W3", 6).Add("b2"))), "this optimizer's are W1 [6, 3], b1 [6], W3 [6], b2 []" };
-        yield return new object[] { "another shape", new Func<Optimizer<AdamW>>(() => new Optimizer<AdamW>(new AdamW(), new ParameterLayout().Add("W1", 3, 6).Add("b1", 6).Add("W2", 6).Add("b2"))), "this optimizer's are W1 [3, 6]" };
-        yield return new object[] { "an extra tensor", new Func<Optimizer<AdamW>>(() => new Optimizer<AdamW>(new AdamW(), s_layout.Add("b3", 1))), "this optimizer's are W1 [6, 3], b1 [6], W2 [6], b2 [], b3 [1]" };
+        yield return new object[] { "another parameter count", new Func<Optimizer<AdamW>>(() => new Optimizer<AdamW>(new AdamW(), 25)), "its tensors are W1 [6, 3], b1 [6], W2 [6], b2 [], and this one's are parameters [25]" };
+        yield return new object[] { "another tensor name", new Func<Optimizer<AdamW>>(() => new Optimizer<AdamW>(new AdamW(), new ParameterLayout().Add("W1", 6, 3).Add("b1", 6).Add("W3", 6).Add("b2"))), "this one's are W1 [6, 3], b1 [6], W3 [6], b2 []" };
+        yield return new object[] { "another shape", new Func<Optimizer<AdamW>>(() => new Optimizer<AdamW>(new AdamW(), new ParameterLayout().Add("W1", 3, 6).Add("b1", 6).Add("W2", 6).Add("b2"))), "this one's are W1 [3, 6]" };
+        yield return new object[] { "an extra tensor", new Func<Optimizer<AdamW>>(() => new Optimizer<AdamW>(new AdamW(), s_layout.Add("b3", 1))), "this one's are W1 [6, 3], b1 [6], W2 [6], b2 [], b3 [1]" };
         yield return new object[] { "other groups", new Func<Optimizer<AdamW>>(() =>
         {
             var optimizer = new Optimizer<AdamW>(new AdamW(), s_layout);

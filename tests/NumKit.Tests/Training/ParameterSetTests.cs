@@ -146,3 +146,82 @@ public class ParameterSetTests
         Assert.Equal(0, optimizer.StepCount);
     }
 }
+
+public class ParameterFileTests
+{
+    private static ParameterSet Filled(ParameterLayout layout, int seed)
+    {
+        var set = new ParameterSet(layout);
+        var random = new Random(seed);
+        for (int i = 0; i < set.Values.Length; i++)
+        {
+            set.Values[i] = (float)random.NextDouble();
+            set.Gradients[i] = 1;
+        }
+
+        return set;
+    }
+
+    private static byte[] Saved(ParameterSet set)
+    {
+        using var stream = new MemoryStream();
+        set.SaveValues(stream);
+        return stream.ToArray();
+    }
+
+    private static readonly ParameterLayout s_layout = new ParameterLayout().Add("W1", 3, 2).Add("b1", 3).Add("W2", 3);
+
+    [Fact]
+    public void Values_round_trip_by_tensor_name_and_gradients_are_not_saved()
+    {
+        ParameterSet saved = Filled(s_layout, 1);
+        var reordered = new ParameterSet(new ParameterLayout().Add("W2", 3).Add("W1", 3, 2).Add("b1", 3));
+        reordered.LoadValues(new MemoryStream(Saved(saved)));
+        foreach (string name in new[] { "W1", "b1", "W2" })
+        {
+            Assert.Equal(saved[name].ToArray(), reordered[name].ToArray());
+        }
+
+        Assert.All(reordered.Gradients.ToArray(), g => Assert.Equal(0f, g));
+    }
+
+    [Fact]
+    public void Values_that_do_not_fit_are_refused_and_change_nothing()
+    {
+        byte[] file = Saved(Filled(s_layout, 1));
+        ParameterSet other = Filled(new ParameterLayout().Add("W1", 2, 3).Add("b1", 3).Add("W2", 3), 2);
+        float[] before = other.Values.ToArray();
+        var error = Assert.Throws<ArgumentException>(() => other.LoadValues(new MemoryStream(file)));
+        Assert.Contains("its tensors are W1 [3, 2], b1 [3], W2 [3], and this one's are W1 [2, 3], b1 [3], W2 [3]", error.Message);
+        Assert.Equal(before, other.Values.ToArray());
+
+        var doubles = new ParameterSet<double>(s_layout);
+        Assert.Contains("it holds float values, and this set holds Double", Assert.Throws<ArgumentException>(() => doubles.LoadValues(new MemoryStream(file))).Message);
+
+        using var checkpoint = new MemoryStream();
+        new Optimizer<Sgd>(new Sgd(), s_layout).SaveCheckpoint(checkpoint);
+        Assert.Contains("not a NumKit parameter file", Assert.Throws<InvalidDataException>(() => other.LoadValues(new MemoryStream(checkpoint.ToArray()))).Message);
+    }
+
+    [Fact]
+    public void Truncated_or_corrupt_values_are_refused_and_change_nothing()
+    {
+        byte[] file = Saved(Filled(s_layout, 1));
+        ParameterSet other = Filled(s_layout, 2);
+        float[] before = other.Values.ToArray();
+        for (int length = 0; length < file.Length; length++)
+        {
+            Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => other.LoadValues(new MemoryStream(file, 0, length))).Message);
+        }
+
+        for (int bit = 0; bit < file.Length * 8; bit++)
+        {
+            byte[] corrupt = (byte[])file.Clone();
+            corrupt[bit / 8] ^= (byte)(1 << (bit % 8));
+            Exception error = Assert.ThrowsAny<Exception>(() => other.LoadValues(new MemoryStream(corrupt)));
+            Assert.True(error is InvalidDataException or ArgumentException, $"bit {bit}: {error.GetType().Name}: {error.Message}");
+        }
+
+        Assert.Equal(before, other.Values.ToArray());
+    }
+}
