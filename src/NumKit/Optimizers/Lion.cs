@@ -10,8 +10,9 @@ namespace NumKit.Optimizers;
 /// PyTorch 1.13 has no Lion; the reference numbers are a float64 transcription of the paper, and the
 /// equations are the paper's, including where the decoupled weight decay goes. lucidrains'
 /// <c>lion-pytorch</c> applies the decay first as w ← w·(1 − α·λ), the same in exact arithmetic.
-/// sign(0) is 0, as <c>torch.sign</c>. Defaults are the paper's: α = 1e-4 (it advises 3 to 10 times
-/// smaller than AdamW's, with a λ 3 to 10 times larger), β1 = 0.9, β2 = 0.99, λ = 0.
+/// sign(0) is 0, as <c>torch.sign</c>. Defaults are <c>lion-pytorch</c>'s, with the paper's β1 = 0.9
+/// and β2 = 0.99: α = 1e-4 and λ = 0 (the paper advises an α 3 to 10 times smaller than AdamW's,
+/// with a λ 3 to 10 times larger).
 /// </para>
 /// </remarks>
 [Optimizer("""
