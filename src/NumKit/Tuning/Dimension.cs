@@ -519,16 +519,18 @@ public sealed class Dimension
     /// <summary>A value exactly, for files: the label of a choice, otherwise the round-trip number.</summary>
     public string FormatExact(double value) => Kind == DimensionKind.Choice ? Choices[ChoiceIndex(value)] : Show(value);
 
-    /// <summary>The dimension as a line of text, such as <c>alpha: log-uniform [0.0001, 1]</c>.</summary>
+    /// <summary>The dimension as a line of text, such as <c>alpha: log-uniform [0.0001, 1]</c> (six significant digits).</summary>
     public override string ToString() => Kind switch
     {
-        DimensionKind.Uniform => $"{Name}: uniform [{Show(Low)}, {Show(High)}]",
-        DimensionKind.LogUniform => $"{Name}: log-uniform [{Show(Low)}, {Show(High)}]",
-        DimensionKind.OneMinusLogUniform => $"{Name}: 1 - x log-uniform [{Show(Low)}, {Show(High)}]",
-        DimensionKind.Integer => $"{Name}: integer [{Show(Low)}, {Show(High)}]",
-        DimensionKind.PowerOfTwo => $"{Name}: power of two [{Show(Low)}, {Show(High)}]",
+        DimensionKind.Uniform => $"{Name}: uniform [{Brief(Low)}, {Brief(High)}]",
+        DimensionKind.LogUniform => $"{Name}: log-uniform [{Brief(Low)}, {Brief(High)}]",
+        DimensionKind.OneMinusLogUniform => $"{Name}: 1 - x log-uniform, x in [{Brief(Low)}, {Brief(High)}]",
+        DimensionKind.Integer => $"{Name}: integer [{Brief(Low)}, {Brief(High)}]",
+        DimensionKind.PowerOfTwo => $"{Name}: power of two [{Brief(Low)}, {Brief(High)}]",
         _ => $"{Name}: choice {{{string.Join(", ", AllowedChoices.Select(i => Choices[i]))}}}",
     };
+
+    private static string Brief(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
     internal static string Show(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
