@@ -114,7 +114,8 @@ public static class CoarseToFine
         {
             ImmutableArray<Trial> trials = RandomSearch.Sample(current, options.TrialsPerRound, seed, firstId: r * options.TrialsPerRound, round: r);
             SearchResults results = await Caviar.RunAsync(trials, objective, caviar, cancellationToken).ConfigureAwait(false);
-            var round = new SearchRound(r, string.Create(CultureInfo.InvariantCulture, $"round {r}"), current, results);
+            string name = r == 0 ? "the whole space" : string.Create(CultureInfo.InvariantCulture, $"around the best {options.TopK} of round {r - 1}");
+            var round = new SearchRound(r, name, current, results);
             rounds.Add(round);
             options.RoundFinished?.Invoke(round);
             if (results.WasCancelled || cancellationToken.IsCancellationRequested)

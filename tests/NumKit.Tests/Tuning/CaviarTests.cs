@@ -274,18 +274,24 @@ public class CaviarTests
         foreach (Pruner? pruner in new Pruner?[] { null, new MedianPruner(warmupEpochs: 1, minimumTrials: 1) })
         {
             var allocated = new long[trials.Length];
-            Caviar.Run(trials, (trial, reporter, token) =>
+            // Run twice and keep the second run's numbers: the first may pay one-time costs of the process
+            // (such as the runtime's lazily created sort helper the median uses), which are not per epoch.
+            for (int run = 0; run < 2; run++)
             {
-                reporter.Report(0, 1.0);
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                for (int e = 1; e < 200; e++)
+                Caviar.Run(trials, (trial, reporter, token) =>
                 {
-                    reporter.Report(e, 1.0 / e);
-                }
+                    reporter.Report(0, 1.0);
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    for (int e = 1; e < 200; e++)
+                    {
+                        reporter.Report(e, 1.0 / e);
+                    }
 
-                allocated[trial.Id] = GC.GetAllocatedBytesForCurrentThread() - before;
-                return 0;
-            }, new CaviarOptions { MaxDegreeOfParallelism = 1, EpochCapacity = 200, Pruner = pruner });
+                    allocated[trial.Id] = GC.GetAllocatedBytesForCurrentThread() - before;
+                    return 0;
+                }, new CaviarOptions { MaxDegreeOfParallelism = 1, EpochCapacity = 200, Pruner = pruner });
+            }
+
             Assert.All(allocated, bytes => Assert.Equal(0, bytes));
         }
     }
