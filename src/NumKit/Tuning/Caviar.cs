@@ -86,14 +86,16 @@ internal sealed class CaviarRun
 
     public CaviarRun(IReadOnlyList<Trial> trials, TrialObjective objective, CaviarOptions options, CancellationToken cancellationToken)
     {
+        if (trials.Any(t => t is null))
+        {
+            throw new ArgumentException("A trial in the list is null.", nameof(trials));
+        }
+
+        // Checked before anything runs, rather than when the results are collected after hours of training.
         _trials = trials.OrderBy(t => t.Id).ToArray();
         for (int i = 0; i < _trials.Length; i++)
         {
-            if (_trials[i] is null)
-            {
-                throw new ArgumentException("A trial in the list is null.", nameof(trials));
-            }
-
+            _trials[0].Space.RequireSameNames(_trials[i].Space, nameof(trials));
             if (i > 0 && _trials[i].Id == _trials[i - 1].Id)
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Two trials have the id {_trials[i].Id}; ids must be unique so results can be ordered by them."), nameof(trials));

@@ -252,6 +252,9 @@ public class CaviarTests
         var duplicate = new[] { space.Sample(1, 4), space.Sample(2, 4) };
         var error = Assert.Throws<ArgumentException>(() => Caviar.Run(duplicate, Synthetic.Objective(1)));
         Assert.Contains("id 4", error.Message);
+        var mixed = new[] { space.Sample(1, 0), new SearchSpace(Dimension.Uniform("gamma", 0, 1)).Sample(1, 1) };
+        Assert.Contains("(gamma)", Assert.Throws<ArgumentException>(() => Caviar.Run(mixed, Synthetic.Objective(1))).Message);
+        Assert.Throws<ArgumentException>(() => Caviar.Run(new Trial[] { null! }, Synthetic.Objective(1)));
         Assert.Throws<ArgumentOutOfRangeException>(() => new CaviarOptions { MaxDegreeOfParallelism = 0 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new CaviarOptions { EpochCapacity = -1 });
 
