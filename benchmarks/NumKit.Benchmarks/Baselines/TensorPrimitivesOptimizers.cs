@@ -10,9 +10,9 @@ namespace NumKit.Benchmarks.Baselines;
 /// buffer is allocated once, here, so a step allocates nothing.
 /// </summary>
 /// <remarks>
-/// These compute the same updates as the NumKit rules in a different operation order (PyTorch's:
-/// √v / √(1−β2^t) + ε instead of √(v / (1−β2^t)) + ε), so results agree to float rounding, not bit
-/// for bit; the benchmarks check that agreement before they measure. Weight decay, where a rule has it
+/// These compute the same updates as the NumKit rules in a different operation order (a Lerp for each
+/// moving average, the bias corrections folded into other passes' scalars), so results agree to float
+/// rounding, not bit for bit; the benchmarks check that agreement before they measure. Weight decay, where a rule has it
 /// and it is not zero, costs one more pass.
 /// </remarks>
 public sealed class TensorPrimitivesOptimizers
