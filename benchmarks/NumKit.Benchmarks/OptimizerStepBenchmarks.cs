@@ -35,10 +35,10 @@ public class OptimizerStepBenchmarks
     private static readonly AdamW s_adamW = new();
 #endif
 
-    private float[] _w = null!;
-    private float[] _g = null!;
-    private float[] _state1 = null!;
-    private float[] _state2 = null!;
+    private AlignedBuffer? _w;
+    private AlignedBuffer? _g;
+    private AlignedBuffer? _state1;
+    private AlignedBuffer? _state2;
     private int _t;
     private Optimizer<Sgd> _sgd = null!;
     private Optimizer<Momentum> _momentum = null!;
@@ -61,14 +61,14 @@ public class OptimizerStepBenchmarks
     public void SetupTriad()
     {
         CreateInputs();
-        BenchmarkData.LogAlignment($"Triad a, b, N={N}", _w, _g);
+        BenchmarkData.LogAlignment($"Triad a, b, N={N}", W, G);
     }
 
     /// <summary>a[i] += s · b[i]: reads two arrays and writes one, 12 bytes per element.</summary>
     [Benchmark]
     [BenchmarkCategory(ThroughputColumn.TriadCategory)]
     [BytesPerParameter(12)]
-    public void Triad() => Baselines.Triad.Run(_w, TriadScale, _g);
+    public void Triad() => Baselines.Triad.Run(W, TriadScale, G);
 
     // ---- SGD: reads w, g; writes w (12 bytes) ----
 
@@ -78,7 +78,7 @@ public class OptimizerStepBenchmarks
     {
         CreateInputs();
         _sgd = new Optimizer<Sgd>(s_sgd, N);
-        BenchmarkData.LogAlignment($"Optimizer<Sgd> w, g, state 0, N={N}", _w, _g, default);
+        BenchmarkData.LogAlignment($"Optimizer<Sgd> w, g, state 0, N={N}", W, G, default);
         AllocationCheck.RequireNone($"Optimizer<Sgd>.Step, N={N}", Sgd_NumKit);
     }
 
@@ -86,7 +86,7 @@ public class OptimizerStepBenchmarks
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("Sgd")]
     [BytesPerParameter(12)]
-    public void Sgd_NumKit() => _sgd.Step(_w, _g);
+    public void Sgd_NumKit() => _sgd.Step(W, G);
 
     /// <summary>Checks the composition against the generated kernel.</summary>
     [GlobalSetup(Target = nameof(Sgd_TensorPrimitives))]
@@ -98,7 +98,7 @@ public class OptimizerStepBenchmarks
             "TensorPrimitives SGD",
             (w, g, s1, s2, t) => Sgd.Update(in s_sgd, t, w, g),
             (w, g, s1, s2, t) => _tensorPrimitives.Sgd(in s_sgd, w, g));
-        BenchmarkData.LogAlignment($"TensorPrimitives Sgd w, g, state 1, N={N}", _w, _g, default);
+        BenchmarkData.LogAlignment($"TensorPrimitives Sgd w, g, state 1, N={N}", W, G, default);
         AllocationCheck.RequireNone($"TensorPrimitives Sgd, N={N}", Sgd_TensorPrimitives);
     }
 
@@ -106,14 +106,14 @@ public class OptimizerStepBenchmarks
     [Benchmark]
     [BenchmarkCategory("Sgd")]
     [BytesPerParameter(12)]
-    public void Sgd_TensorPrimitives() => _tensorPrimitives.Sgd(in s_sgd, _w, _g);
+    public void Sgd_TensorPrimitives() => _tensorPrimitives.Sgd(in s_sgd, W, G);
 
     /// <summary>Creates torch.optim.SGD and checks its first step.</summary>
     [GlobalSetup(Target = nameof(Sgd_TorchSharp))]
     public void SetupSgdTorchSharp()
     {
         CreateInputs();
-        _torch = TorchSharpOptimizer.Sgd(_w, _g, s_sgd.LearningRate);
+        _torch = TorchSharpOptimizer.Sgd(W.ToArray(), G.ToArray(), s_sgd.LearningRate);
         VerifyTorch((w, g) => Sgd.Update(in s_sgd, 1, w, g));
         AllocationCheck.Report($"TorchSharp Sgd, N={N}", Sgd_TorchSharp);
     }
@@ -133,7 +133,7 @@ public class OptimizerStepBenchmarks
     {
         CreateInputs();
         _momentum = new Optimizer<Momentum>(s_momentum, N);
-        BenchmarkData.LogAlignment($"Optimizer<Momentum> w, g, state 0, N={N}", _w, _g, _momentum.State(0));
+        BenchmarkData.LogAlignment($"Optimizer<Momentum> w, g, state 0, N={N}", W, G, _momentum.State(0));
         AllocationCheck.RequireNone($"Optimizer<Momentum>.Step, N={N}", Momentum_NumKit);
     }
 
@@ -141,7 +141,7 @@ public class OptimizerStepBenchmarks
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("Momentum")]
     [BytesPerParameter(20)]
-    public void Momentum_NumKit() => _momentum.Step(_w, _g);
+    public void Momentum_NumKit() => _momentum.Step(W, G);
 
     /// <summary>Checks the composition against the generated kernel.</summary>
     [GlobalSetup(Target = nameof(Momentum_TensorPrimitives))]
@@ -153,7 +153,7 @@ public class OptimizerStepBenchmarks
             "TensorPrimitives momentum",
             (w, g, s1, s2, t) => Momentum.Update(in s_momentum, t, w, g, s1),
             (w, g, s1, s2, t) => _tensorPrimitives.Momentum(in s_momentum, w, g, s1));
-        BenchmarkData.LogAlignment($"TensorPrimitives Momentum w, g, state 1, N={N}", _w, _g, _state1);
+        BenchmarkData.LogAlignment($"TensorPrimitives Momentum w, g, state 1, N={N}", W, G, State1);
         AllocationCheck.RequireNone($"TensorPrimitives Momentum, N={N}", Momentum_TensorPrimitives);
     }
 
@@ -161,14 +161,14 @@ public class OptimizerStepBenchmarks
     [Benchmark]
     [BenchmarkCategory("Momentum")]
     [BytesPerParameter(20)]
-    public void Momentum_TensorPrimitives() => _tensorPrimitives.Momentum(in s_momentum, _w, _g, _state1);
+    public void Momentum_TensorPrimitives() => _tensorPrimitives.Momentum(in s_momentum, W, G, State1);
 
     /// <summary>Creates torch.optim.SGD with momentum = dampening = β and checks its first step.</summary>
     [GlobalSetup(Target = nameof(Momentum_TorchSharp))]
     public void SetupMomentumTorchSharp()
     {
         CreateInputs();
-        _torch = TorchSharpOptimizer.Momentum(_w, _g, s_momentum.LearningRate, s_momentum.Beta);
+        _torch = TorchSharpOptimizer.Momentum(W.ToArray(), G.ToArray(), s_momentum.LearningRate, s_momentum.Beta);
         // PyTorch's momentum buffer starts at the first gradient, so its first step is plain SGD: w − α·g.
         var sgd = new Sgd { LearningRate = s_momentum.LearningRate };
         VerifyTorch((w, g) => Sgd.Update(in sgd, 1, w, g));
@@ -191,7 +191,7 @@ public class OptimizerStepBenchmarks
     {
         CreateInputs();
         _rmsProp = new Optimizer<RmsProp>(s_rmsProp, N);
-        BenchmarkData.LogAlignment($"Optimizer<RmsProp> w, g, state 0, N={N}", _w, _g, _rmsProp.State(0));
+        BenchmarkData.LogAlignment($"Optimizer<RmsProp> w, g, state 0, N={N}", W, G, _rmsProp.State(0));
         AllocationCheck.RequireNone($"Optimizer<RmsProp>.Step, N={N}", RmsProp_NumKit);
     }
 
@@ -199,7 +199,7 @@ public class OptimizerStepBenchmarks
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("RmsProp")]
     [BytesPerParameter(20)]
-    public void RmsProp_NumKit() => _rmsProp.Step(_w, _g);
+    public void RmsProp_NumKit() => _rmsProp.Step(W, G);
 
     /// <summary>Checks the composition against the generated kernel.</summary>
     [GlobalSetup(Target = nameof(RmsProp_TensorPrimitives))]
@@ -212,7 +212,7 @@ public class OptimizerStepBenchmarks
             "TensorPrimitives RMSProp",
             (w, g, s1, s2, t) => RmsProp.Update(in s_rmsProp, t, w, g, s1),
             (w, g, s1, s2, t) => _tensorPrimitives.RmsProp(s_rmsProp.LearningRate, s_rmsProp.Beta, s_rmsProp.Epsilon, w, g, s1));
-        BenchmarkData.LogAlignment($"TensorPrimitives RmsProp w, g, state 1, N={N}", _w, _g, _state1);
+        BenchmarkData.LogAlignment($"TensorPrimitives RmsProp w, g, state 1, N={N}", W, G, State1);
         AllocationCheck.RequireNone($"TensorPrimitives RmsProp, N={N}", RmsProp_TensorPrimitives);
     }
 
@@ -220,14 +220,14 @@ public class OptimizerStepBenchmarks
     [Benchmark]
     [BenchmarkCategory("RmsProp")]
     [BytesPerParameter(20)]
-    public void RmsProp_TensorPrimitives() => _tensorPrimitives.RmsProp(s_rmsProp.LearningRate, s_rmsProp.Beta, s_rmsProp.Epsilon, _w, _g, _state1);
+    public void RmsProp_TensorPrimitives() => _tensorPrimitives.RmsProp(s_rmsProp.LearningRate, s_rmsProp.Beta, s_rmsProp.Epsilon, W, G, State1);
 
     /// <summary>Creates torch.optim.RMSprop and checks its first step.</summary>
     [GlobalSetup(Target = nameof(RmsProp_TorchSharp))]
     public void SetupRmsPropTorchSharp()
     {
         CreateInputs();
-        _torch = TorchSharpOptimizer.RmsProp(_w, _g, s_rmsProp.LearningRate, s_rmsProp.Beta, s_rmsProp.Epsilon, s_rmsProp.WeightDecay);
+        _torch = TorchSharpOptimizer.RmsProp(W.ToArray(), G.ToArray(), s_rmsProp.LearningRate, s_rmsProp.Beta, s_rmsProp.Epsilon, s_rmsProp.WeightDecay);
         VerifyTorch((w, g) => RmsProp.Update(in s_rmsProp, 1, w, g, new float[w.Length]));
         AllocationCheck.Report($"TorchSharp RmsProp, N={N}", RmsProp_TorchSharp);
     }
@@ -248,7 +248,7 @@ public class OptimizerStepBenchmarks
     {
         CreateInputs();
         _adam = new Optimizer<Adam>(s_adam, N);
-        BenchmarkData.LogAlignment($"Optimizer<Adam> w, g, state 0, N={N}", _w, _g, _adam.State(0));
+        BenchmarkData.LogAlignment($"Optimizer<Adam> w, g, state 0, N={N}", W, G, _adam.State(0));
         AllocationCheck.RequireNone($"Optimizer<Adam>.Step, N={N}", Adam_NumKit);
     }
 
@@ -256,7 +256,7 @@ public class OptimizerStepBenchmarks
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("Adam")]
     [BytesPerParameter(28)]
-    public void Adam_NumKit() => _adam.Step(_w, _g);
+    public void Adam_NumKit() => _adam.Step(W, G);
 
     /// <summary>Checks the composition against the generated kernel.</summary>
     [GlobalSetup(Target = nameof(Adam_TensorPrimitives))]
@@ -268,7 +268,7 @@ public class OptimizerStepBenchmarks
             "TensorPrimitives Adam",
             (w, g, s1, s2, t) => Adam.Update(in s_adam, t, w, g, s1, s2),
             (w, g, s1, s2, t) => _tensorPrimitives.Adam(in s_adam, t, w, g, s1, s2));
-        BenchmarkData.LogAlignment($"TensorPrimitives Adam w, g, state 1, N={N}", _w, _g, _state1);
+        BenchmarkData.LogAlignment($"TensorPrimitives Adam w, g, state 1, N={N}", W, G, State1);
         AllocationCheck.RequireNone($"TensorPrimitives Adam, N={N}", Adam_TensorPrimitives);
     }
 
@@ -276,14 +276,14 @@ public class OptimizerStepBenchmarks
     [Benchmark]
     [BenchmarkCategory("Adam")]
     [BytesPerParameter(28)]
-    public void Adam_TensorPrimitives() => _tensorPrimitives.Adam(in s_adam, NextStep(), _w, _g, _state1, _state2);
+    public void Adam_TensorPrimitives() => _tensorPrimitives.Adam(in s_adam, NextStep(), W, G, State1, State2);
 
     /// <summary>Creates torch.optim.Adam and checks its first step.</summary>
     [GlobalSetup(Target = nameof(Adam_TorchSharp))]
     public void SetupAdamTorchSharp()
     {
         CreateInputs();
-        _torch = TorchSharpOptimizer.Adam(_w, _g, s_adam.LearningRate, s_adam.Beta1, s_adam.Beta2, s_adam.Epsilon, s_adam.WeightDecay);
+        _torch = TorchSharpOptimizer.Adam(W.ToArray(), G.ToArray(), s_adam.LearningRate, s_adam.Beta1, s_adam.Beta2, s_adam.Epsilon, s_adam.WeightDecay);
         VerifyTorch((w, g) => Adam.Update(in s_adam, 1, w, g, new float[w.Length], new float[w.Length]));
         AllocationCheck.Report($"TorchSharp Adam, N={N}", Adam_TorchSharp);
     }
@@ -304,7 +304,7 @@ public class OptimizerStepBenchmarks
     {
         CreateInputs();
         _adamW = new Optimizer<AdamW>(s_adamW, N);
-        BenchmarkData.LogAlignment($"Optimizer<AdamW> w, g, state 0, N={N}", _w, _g, _adamW.State(0));
+        BenchmarkData.LogAlignment($"Optimizer<AdamW> w, g, state 0, N={N}", W, G, _adamW.State(0));
         AllocationCheck.RequireNone($"Optimizer<AdamW>.Step, N={N}", AdamW_NumKit);
     }
 
@@ -312,7 +312,7 @@ public class OptimizerStepBenchmarks
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("AdamW")]
     [BytesPerParameter(28)]
-    public void AdamW_NumKit() => _adamW.Step(_w, _g);
+    public void AdamW_NumKit() => _adamW.Step(W, G);
 
     /// <summary>Checks the composition against the generated kernel.</summary>
     [GlobalSetup(Target = nameof(AdamW_TensorPrimitives))]
@@ -324,7 +324,7 @@ public class OptimizerStepBenchmarks
             "TensorPrimitives AdamW",
             (w, g, s1, s2, t) => AdamW.Update(in s_adamW, t, w, g, s1, s2),
             (w, g, s1, s2, t) => AdamWComposed(w, g, s1, s2, t));
-        BenchmarkData.LogAlignment($"TensorPrimitives AdamW w, g, state 1, N={N}", _w, _g, _state1);
+        BenchmarkData.LogAlignment($"TensorPrimitives AdamW w, g, state 1, N={N}", W, G, State1);
         AllocationCheck.RequireNone($"TensorPrimitives AdamW, N={N}", AdamW_TensorPrimitives);
     }
 
@@ -332,14 +332,14 @@ public class OptimizerStepBenchmarks
     [Benchmark]
     [BenchmarkCategory("AdamW")]
     [BytesPerParameter(28)]
-    public void AdamW_TensorPrimitives() => AdamWComposed(_w, _g, _state1, _state2, NextStep());
+    public void AdamW_TensorPrimitives() => AdamWComposed(W, G, State1, State2, NextStep());
 
     /// <summary>Creates torch.optim.AdamW and checks its first step.</summary>
     [GlobalSetup(Target = nameof(AdamW_TorchSharp))]
     public void SetupAdamWTorchSharp()
     {
         CreateInputs();
-        _torch = TorchSharpOptimizer.AdamW(_w, _g, s_adamW.LearningRate, s_adamW.Beta1, s_adamW.Beta2, s_adamW.Epsilon, s_adamW.WeightDecay);
+        _torch = TorchSharpOptimizer.AdamW(W.ToArray(), G.ToArray(), s_adamW.LearningRate, s_adamW.Beta1, s_adamW.Beta2, s_adamW.Epsilon, s_adamW.WeightDecay);
         VerifyTorch((w, g) => AdamW.Update(in s_adamW, 1, w, g, new float[w.Length], new float[w.Length]));
         AllocationCheck.Report($"TorchSharp AdamW, N={N}", AdamW_TorchSharp);
     }
@@ -364,26 +364,40 @@ public class OptimizerStepBenchmarks
     }
 #endif
 
-    /// <summary>Releases TorchSharp's tensors (everything else is managed memory).</summary>
+    /// <summary>Releases the aligned buffers and TorchSharp's tensors.</summary>
     [GlobalCleanup]
     public void Cleanup()
     {
         _torch?.Dispose();
         _torch = null;
+        _w?.Dispose();
+        _g?.Dispose();
+        _state1?.Dispose();
+        _state2?.Dispose();
     }
 
     // Fresh inputs for every case: parameters in [-1, 1), gradients in ±[0.001, 1), zero state, t = 0.
-    // Ordinary managed arrays, as users have them (their alignment is the GC's, logged per case).
+    // The benchmark's own arrays are 64-byte aligned, so every competitor (and the triad) reads and
+    // writes the same alignment; only Optimizer<T>'s own state buffers are where the GC puts them
+    // (logged per case).
     private void CreateInputs()
     {
-        _w = new float[N];
-        _g = new float[N];
-        _state1 = new float[N];
-        _state2 = new float[N];
+        _w = new AlignedBuffer(N);
+        _g = new AlignedBuffer(N);
+        _state1 = new AlignedBuffer(N);
+        _state2 = new AlignedBuffer(N);
         _t = 0;
-        BenchmarkData.Fill(_w, seed: 1, -1f, 1f);
-        BenchmarkData.FillGradients(_g, seed: 2);
+        BenchmarkData.Fill(W, seed: 1, -1f, 1f);
+        BenchmarkData.FillGradients(G, seed: 2);
     }
+
+    private Span<float> W => _w!.Span;
+
+    private Span<float> G => _g!.Span;
+
+    private Span<float> State1 => _state1!.Span;
+
+    private Span<float> State2 => _state2!.Span;
 
     private int NextStep() => ++_t;
 
@@ -401,12 +415,12 @@ public class OptimizerStepBenchmarks
 
         float[][] Run(Update update)
         {
-            float[] w = _w.AsSpan(0, n).ToArray();
+            float[] w = W[..n].ToArray();
             float[] s1 = new float[n];
             float[] s2 = new float[n];
             for (int t = 1; t <= 2; t++)
             {
-                update(w, _g.AsSpan(0, n), s1, s2, t);
+                update(w, G[..n], s1, s2, t);
             }
 
             return [w, s1, s2];
@@ -417,8 +431,8 @@ public class OptimizerStepBenchmarks
     // then goes on from there in the benchmark.
     private void VerifyTorch(FirstStep kernel)
     {
-        float[] expected = (float[])_w.Clone();
-        kernel(expected, _g);
+        float[] expected = W.ToArray();
+        kernel(expected, G);
         _torch!.Step();
         BenchmarkData.RequireClose(expected, _torch.Parameters(), 1e-5, "TorchSharp's first step");
     }
