@@ -365,7 +365,7 @@ public sealed partial class OptimizerGenerator
                 _w.Line("// Hyperparameters, in double precision: everything per step is computed once, in double.");
                 foreach (HyperparameterRead read in _plan.Hyperparameters)
                 {
-                    _w.Line($"double {read.Identifier} = rule.{read.Name};");
+                    _w.Line($"{(read.IsCondition ? "bool" : "double")} {read.Identifier} = rule.{read.Name};");
                 }
 
                 _w.Line();
