@@ -54,7 +54,7 @@ public static class CourseCommand
             Description = "course (replay numpy's shuffles), seeded (NumKit's own, see --seed) or none [default: course].",
         };
         shuffle.AcceptOnlyFromAmong("course", "seeded", "none");
-        var seed = new Option<int>("--seed")
+        var seed = new Option<ulong>("--seed")
         {
             Description = "Seed of NumKit's own shuffles.",
             DefaultValueFactory = _ => 1,

@@ -25,7 +25,7 @@ public sealed record CourseDemoOptions
     public ShuffleSource? Shuffle { get; init; }
 
     /// <summary>The seed of NumKit's own shuffles.</summary>
-    public int Seed { get; init; } = 1;
+    public ulong Seed { get; init; } = 1;
 
     /// <summary>The hidden layers' sizes.</summary>
     public int[] HiddenUnits { get; init; } = [5, 2];

@@ -26,7 +26,7 @@ public sealed record ExperimentSettings
     public ShuffleSource Shuffle { get; init; } = ShuffleSource.Course;
 
     /// <summary>The seed of the iterator's own shuffle (<see cref="ShuffleSource.Seeded"/>).</summary>
-    public int Seed { get; init; } = 1;
+    public ulong Seed { get; init; } = 1;
 
     /// <summary>The layer sizes; the course's [2, 5, 2, 1] unless changed.</summary>
     public int[] LayerSizes { get; init; } = TrainerOptions.CourseLayerSizes;

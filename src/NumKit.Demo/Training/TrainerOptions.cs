@@ -47,7 +47,7 @@ public sealed record TrainerOptions
     public ShuffleSource Shuffle { get; init; } = ShuffleSource.Course;
 
     /// <summary>The seed of the iterator's own shuffle when <see cref="Shuffle"/> is <see cref="ShuffleSource.Seeded"/>.</summary>
-    public int Seed { get; init; } = 1;
+    public ulong Seed { get; init; } = 1;
 
     /// <summary>
     /// The learning rate of each epoch (0-based), set before the epoch's first step; null keeps the
