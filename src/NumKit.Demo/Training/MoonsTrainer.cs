@@ -205,15 +205,24 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
 
     /// <inheritdoc/>
     public TrainerCheckpoint CreateCheckpoint()
-        => new(Owner, ParameterCount, _optimizer.PackedState.Length, _optimizer.PackedScalarState.Length);
+        => new(Owner, ParameterCount, TRule.StateNames.Count * ParameterCount, TRule.ScalarStateNames.Count);
 
     /// <inheritdoc/>
     public void SaveCheckpoint(TrainerCheckpoint checkpoint)
     {
         RequireOwn(checkpoint);
         ToDouble(_network.Parameters, checkpoint.Parameters);
-        ToDouble(_optimizer.PackedState, checkpoint.State);
-        _optimizer.PackedScalarState.CopyTo(checkpoint.ScalarState);
+        int n = ParameterCount;
+        for (int k = 0; k < TRule.StateNames.Count; k++)
+        {
+            ToDouble(_optimizer.State(k), checkpoint.State.AsSpan(k * n, n));
+        }
+
+        for (int k = 0; k < TRule.ScalarStateNames.Count; k++)
+        {
+            checkpoint.ScalarState[k] = _optimizer.ScalarState(TRule.ScalarStateNames[k]);
+        }
+
         checkpoint.StepCount = _optimizer.StepCount;
         checkpoint.Epoch = Epoch;
         checkpoint.LearningRate = LearningRate;
@@ -230,8 +239,17 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
         }
 
         FromDouble(checkpoint.Parameters, _network.Parameters);
-        FromDouble(checkpoint.State, _optimizer.PackedState);
-        checkpoint.ScalarState.CopyTo(_optimizer.PackedScalarState);
+        int n = ParameterCount;
+        for (int k = 0; k < TRule.StateNames.Count; k++)
+        {
+            FromDouble(checkpoint.State.AsSpan(k * n, n), _optimizer.State(k));
+        }
+
+        for (int k = 0; k < TRule.ScalarStateNames.Count; k++)
+        {
+            _optimizer.ScalarState(TRule.ScalarStateNames[k]) = checkpoint.ScalarState[k];
+        }
+
         _optimizer.RestoreStepCount(checkpoint.StepCount);
         Epoch = checkpoint.Epoch;
         LearningRate = checkpoint.LearningRate;
