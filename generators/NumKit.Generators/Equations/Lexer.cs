@@ -55,6 +55,7 @@ internal static class Lexer
             else
             {
                 problems.Add(Problem.Create(ProblemKind.UnknownCharacter, new EquationSpan(i, 1), Describe(c)));
+                tokens.Add(new Token(TokenKind.Unknown, c.ToString(), new EquationSpan(i, 1)));
                 i++;
             }
         }

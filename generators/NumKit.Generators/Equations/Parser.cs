@@ -59,6 +59,13 @@ internal sealed class Parser
                 continue;
             }
 
+            if (LineHasUnknownCharacter())
+            {
+                // Already reported by the lexer; parsing the rest of the line would only report its echoes.
+                SkipToEndOfLine();
+                continue;
+            }
+
             try
             {
                 statements.Add(ParseStatement());
@@ -317,6 +324,19 @@ internal sealed class Parser
         }
 
         return Error(ProblemKind.ExpectedExpression, token.Span, $"expected a number, a name or '(' but found {Describe(token)}");
+    }
+
+    private bool LineHasUnknownCharacter()
+    {
+        for (int i = _position; _tokens[i].Kind is not (TokenKind.EndOfLine or TokenKind.EndOfText); i++)
+        {
+            if (_tokens[i].Kind == TokenKind.Unknown)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private Token Peek(int offset) => _tokens[System.Math.Min(_position + offset, _tokens.Count - 1)];

@@ -23,6 +23,9 @@ internal enum TokenKind
     Question,
     Colon,
     EndOfLine,
+
+    /// <summary>A character the language does not know; already reported by the lexer.</summary>
+    Unknown,
     EndOfText,
 }
 

@@ -1,0 +1,159 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+using NumKit.Generators.Equations;
+
+namespace NumKit.Generators.Tests;
+
+/// <summary>
+/// The generator never throws: random token soup and mutations of valid specs go through the real
+/// driver; every spec that generates nothing must have an NK error, and what is generated must compile.
+/// </summary>
+public class FuzzTests
+{
+    private const int DriverCases = 10_000;
+
+    private static readonly string[] s_vocabulary =
+    {
+        "w", "g", "t", "m", "v", "s", "x", "LearningRate", "Beta", "Epsilon", "Momentum", "sqrt", "abs", "sign", "exp", "log",
+        "min", "max", "clamp", "if", "init", "(", ")", "+", "-", "*", "/", "^", "=", "==", "!=", "<", "<=", ">", ">=", "?", ":",
+        ",", "#", "\n", ";", " ", "  ", "\t", "0", "1", "2", "0.5", "1e-8", "1e", "1.5x", ".5", "$", "@", "α", "\"", "\\", "{", "}",
+        "\r\n", "999999999999999999999999999999999999999999e999",
+    };
+
+    private static readonly string[] s_validSpecs =
+    {
+        "m = Beta * m + (1 - Beta) * g\nv = Beta * v + (1 - Beta) * g^2\nw = w - LearningRate * m / (sqrt(v / (1 - Beta^t)) + Epsilon)",
+        "w = w - LearningRate * g",
+        "V = Beta * V + (1 - Beta) * g\nw = w - LearningRate * V",
+        "init s = Epsilon\ns = s + g^2\nw = w - LearningRate * g / sqrt(s)",
+        "mu = Beta * (1 - 0.5 * 0.96^(t * Epsilon))\np = p * mu\ninit p = 1\nm = mu * m + (1 - mu) * g\nw = w - LearningRate * m / (1 - p)",
+        "a = g * last > 0\nw = w - if(a, 1.2, 0.5) * LearningRate * sign(g)\nlast = g",
+        "c = clamp(g, -1, 1)\nw = w - LearningRate * (t > 3 ? c : exp(-abs(c)) * log(1 + c * c))\nmx = max(mx, abs(g))\nw = w / (1 + min(mx, 2))",
+    };
+
+    [Fact]
+    public void Ten_thousand_random_and_mutated_specs_never_crash_the_generator()
+    {
+        var random = new Random(20261127);
+        CSharpCompilation compilation = GeneratorHarness.Compile("namespace User; public partial struct Placeholder { }");
+        SyntaxTree tree = compilation.SyntaxTrees.Single();
+        GeneratorDriver driver = GeneratorHarness.CreateDriver();
+        int generated = 0, refused = 0, compiled = 0;
+
+        for (int i = 0; i < DriverCases; i++)
+        {
+            string spec = i % 5 < 2 ? Soup(random) : Mutate(random, s_validSpecs[random.Next(s_validSpecs.Length)]);
+            string source = Declaration(spec, verbatim: i % 2 == 0);
+            SyntaxTree next = tree.WithChangedText(SourceText.From(source));
+            compilation = compilation.ReplaceSyntaxTree(tree, next);
+            tree = next;
+
+            driver = driver.RunGenerators(compilation);
+            GeneratorRunResult result = driver.GetRunResult().Results.Single();
+            Assert.True(result.Exception is null, $"The generator threw on case {i}: {result.Exception}\n{spec}");
+
+            if (result.GeneratedSources.Length == 0)
+            {
+                refused++;
+                Assert.True(result.Diagnostics.Any(d => d.Id.StartsWith("NK", StringComparison.Ordinal) && d.Severity == DiagnosticSeverity.Error),
+                    $"Case {i} generated nothing and reported no NK error:\n{spec}");
+            }
+            else
+            {
+                generated++;
+                Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+
+                // Compiling is the slow part: check every generated kernel until a hundred have passed.
+                if (compiled < 100)
+                {
+                    compiled++;
+                    Compilation output = compilation.AddSyntaxTrees(driver.GetRunResult().GeneratedTrees);
+                    Assert.True(GeneratorHarness.Errors(output).Length == 0,
+                        $"Case {i}'s generated code does not compile:\n{spec}\n{string.Join("\n", GeneratorHarness.Errors(output))}\n{result.GeneratedSources[0].SourceText}");
+                }
+            }
+
+            foreach (Diagnostic diagnostic in result.Diagnostics)
+            {
+                Assert.True(diagnostic.Location.SourceSpan.End <= source.Length, $"Case {i}: {diagnostic} points past the file.");
+            }
+        }
+
+        // The mix must exercise both outcomes, or the fuzzer is not testing what it claims.
+        Assert.True(generated > 500, $"only {generated} of {DriverCases} cases generated code");
+        Assert.True(refused > 3000, $"only {refused} of {DriverCases} cases were refused");
+    }
+
+    [Fact]
+    public void Thirty_thousand_random_strings_never_crash_the_front_end()
+    {
+        var random = new Random(7);
+        var members = new[] { new HostMember("LearningRate", true, "a float property"), new HostMember("Momentum", false, "a property of type double") };
+        for (int i = 0; i < 30_000; i++)
+        {
+            string text = i % 2 == 0 ? Soup(random) : RandomCharacters(random);
+            (Generators.Model.KernelPlan? plan, List<Problem> problems) = EquationCompiler.Compile(text, members);
+            Assert.True(plan is not null || problems.Any(p => p.IsError), $"No plan and no error for: {text}");
+            Assert.All(problems, p => Assert.True(p.Span.Start >= 0 && p.Span.End <= text.Length, $"{p} is outside '{text}'"));
+        }
+    }
+
+    [Fact]
+    public void Pathological_nesting_is_a_diagnostic_not_a_stack_overflow()
+    {
+        string deep = "w = " + new string('(', 100_000) + "g" + new string(')', 100_000);
+        string negations = "w = " + string.Concat(Enumerable.Repeat("-", 100_000)) + "g";
+        string chain = "w = w" + string.Concat(Enumerable.Repeat(" + g", 100_000));
+        foreach (string text in new[] { deep, negations, chain })
+        {
+            (Generators.Model.KernelPlan? plan, List<Problem> problems) = EquationCompiler.Compile(text, Array.Empty<HostMember>());
+            Assert.Null(plan);
+            Assert.Contains(problems, p => p.Kind == ProblemKind.MalformedStatement);
+        }
+    }
+
+    private static string Soup(Random random)
+        => string.Concat(Enumerable.Range(0, random.Next(1, 40)).Select(_ => s_vocabulary[random.Next(s_vocabulary.Length)] + (random.Next(3) == 0 ? " " : string.Empty)));
+
+    private static string RandomCharacters(Random random)
+        => new(Enumerable.Range(0, random.Next(0, 60)).Select(_ => (char)random.Next(0, 0x3000)).ToArray());
+
+    private static string Mutate(Random random, string spec)
+    {
+        for (int edits = random.Next(1, 4); edits > 0; edits--)
+        {
+            int at = random.Next(spec.Length + 1);
+            spec = random.Next(5) switch
+            {
+                0 when spec.Length > 0 => spec.Remove(Math.Min(at, spec.Length - 1), 1),
+                1 => spec.Insert(at, s_vocabulary[random.Next(s_vocabulary.Length)]),
+                2 when at + 1 < spec.Length => spec.Substring(0, at) + spec[at + 1] + spec[at] + spec.Substring(at + 2),
+                3 => string.Join("\n", spec.Split('\n').Where((_, line) => line != random.Next(6))),
+                _ => spec.Replace(s_vocabulary[random.Next(10)], s_vocabulary[random.Next(10)], StringComparison.Ordinal),
+            };
+        }
+
+        return spec;
+    }
+
+    // As a regular or a verbatim string literal, so location mapping through escapes is fuzzed too.
+    private static string Declaration(string spec, bool verbatim)
+    {
+        string literal = verbatim
+            ? "@\"" + spec.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+            : SymbolDisplay.FormatLiteral(spec, quote: true);
+        return $$"""
+            using NumKit;
+            namespace User;
+            [Optimizer({{literal}})]
+            public partial struct Fuzzed
+            {
+                public float LearningRate { get; set; }
+                public float Beta { get; set; }
+                public float Epsilon { get; set; }
+                public double Momentum { get; set; }
+            }
+            """;
+    }
+}
