@@ -44,6 +44,7 @@ public abstract class CatalogOptimizer
     public IMoonsTrainer CreateTrainer(MoonsData data, float learningRate, TrainerOptions options, Precision precision)
         => Accept(new TrainerFactory(data, options, precision), learningRate);
 
+    /// <summary>Builds a trainer for whichever rule it is handed, in the requested precision.</summary>
     private sealed class TrainerFactory(MoonsData data, TrainerOptions options, Precision precision) : IOptimizerVisitor<IMoonsTrainer>
     {
         public IMoonsTrainer Visit<TRule>(TRule rule)
