@@ -24,13 +24,17 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
     private readonly T[] _labels;
     private readonly int _count;
     private readonly FeedForwardNetwork<T> _network;
-    private readonly RestorableOptimizer _optimizer;
+    private readonly Optimizer<TRule, T> _optimizer;
     private readonly MiniBatchIterator<T> _iterator;
     private readonly ShuffleSource _shuffle;
     private readonly NumpyLegacyRandom? _numpy;
     private readonly int[] _permutation;
     private readonly Func<int, float>? _learningRateAt;
     private readonly T[] _predictionInput;
+
+    // Scratch for restoring a checkpoint's step count (see FastForward).
+    private readonly T[] _scratchParameters;
+    private readonly T[] _zeroGradients;
 
     /// <summary>Creates the network at its initial parameters, the optimizer with <paramref name="rule"/>, and the iterator.</summary>
     /// <exception cref="ArgumentException">The options do not fit the data (layer sizes, initial parameters) or the batch size is below 1.</exception>
@@ -55,7 +59,7 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
         int batchSize = Math.Min(options.BatchSize, _count);
         _network = new FeedForwardNetwork<T>(sizes, Math.Max(batchSize, EvaluationChunk));
         _network.SetParameters(InitialParameters(options));
-        _optimizer = new RestorableOptimizer(rule, _network.ParameterCount);
+        _optimizer = new Optimizer<TRule, T>(rule, _network.ParameterCount);
         _shuffle = options.Shuffle;
         _iterator = new MiniBatchIterator<T>(
             _features,
@@ -69,6 +73,8 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
         _permutation = new int[_count];
         _learningRateAt = options.LearningRateAt;
         _predictionInput = new T[2 * EvaluationChunk];
+        _scratchParameters = new T[_network.ParameterCount];
+        _zeroGradients = new T[_network.ParameterCount];
     }
 
     /// <inheritdoc/>
@@ -239,6 +245,7 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
         }
 
         FromDouble(checkpoint.Parameters, _network.Parameters);
+        FastForward(checkpoint.StepCount);
         int n = ParameterCount;
         for (int k = 0; k < TRule.StateNames.Count; k++)
         {
@@ -250,7 +257,6 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
             _optimizer.ScalarState(TRule.ScalarStateNames[k]) = checkpoint.ScalarState[k];
         }
 
-        _optimizer.RestoreStepCount(checkpoint.StepCount);
         Epoch = checkpoint.Epoch;
         LearningRate = checkpoint.LearningRate;
     }
@@ -272,6 +278,18 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
         return options.LayerSizes.AsSpan().SequenceEqual(TrainerOptions.CourseLayerSizes)
             ? InitialWeights.LoadCourse().Parameters.ToArray()
             : InitialWeights.He(options.LayerSizes, seed: 3).Parameters.ToArray();
+    }
+
+    private void FastForward(int stepCount)
+    {
+        // Optimizer has no setter for its step count t, which Adam's bias corrections read. Reset it and
+        // take stepCount steps on scratch parameters: t lands exactly where it was saved, and the caller
+        // then overwrites whatever state those steps left. Microseconds per thousand steps at this size.
+        _optimizer.Reset();
+        for (int i = 0; i < stepCount; i++)
+        {
+            _optimizer.Step(_scratchParameters, _zeroGradients);
+        }
     }
 
     private void BeginEpoch()
@@ -319,16 +337,5 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
         {
             destination[i] = T.CreateChecked(source[i]);
         }
-    }
-
-    /// <summary>An optimizer whose step count a checkpoint can restore.</summary>
-    private sealed class RestorableOptimizer : Optimizer<TRule, T>
-    {
-        public RestorableOptimizer(TRule rule, int parameterCount)
-            : base(rule, parameterCount)
-        {
-        }
-
-        public void RestoreStepCount(int stepCount) => SetStepCount(stepCount);
     }
 }
