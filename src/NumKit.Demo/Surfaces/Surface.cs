@@ -133,7 +133,7 @@ public sealed class Surface
             SurfaceGoal.Converge,
             target: 1e-4,
             view: (-1.6, 1.6, -0.4, 1.6),
-            "A curved valley with a nearly flat floor: once in it, every method at this α crawls along the floor to (1, 1)."),
+            "A curved valley with a nearly flat floor: steps proportional to the gradient crawl along the floor to (1, 1); momentum that adds gradients up runs along it."),
     ];
 
     /// <summary>f(x, y).</summary>

@@ -46,11 +46,11 @@ public static class SurfacesDemo
         if (options.Plots)
         {
             output.WriteLine("Pictures");
-            output.WriteLine("   " + SurfacePlots.AllTrajectories(results, Path.Combine(options.OutputDirectory, "surfaces.png"), columns: 2));
+            output.WriteLine("   " + SurfacePlots.Overview(results, Path.Combine(options.OutputDirectory, "surfaces.png"), columns: 2));
             for (int s = 0; s < surfaces.Length; s++)
             {
                 var row = Enumerable.Range(0, optimizers.Length).Select(o => results[s, o]).ToArray();
-                output.WriteLine("   " + SurfacePlots.Trajectories(row, Path.Combine(options.OutputDirectory, "surfaces", $"surface-{surfaces[s].Name}.png")));
+                output.WriteLine("   " + SurfacePlots.PerOptimizer(row, Path.Combine(options.OutputDirectory, "surfaces", $"surface-{surfaces[s].Name}.png"), columns: 4));
             }
 
             output.WriteLine();
