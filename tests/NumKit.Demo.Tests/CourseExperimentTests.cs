@@ -59,6 +59,33 @@ public class CourseExperimentTests
     }
 
     [Fact]
+    public void The_table_flags_a_run_that_differs_from_the_course()
+    {
+        RunResult honest = CourseExperiment.Train(s_data, CourseRun.Published[0], ExperimentSettings.Course with { Epochs = 1 });
+        double[] good = new double[5000];
+        double[] bad = new double[5000];
+        for (int k = 0; k < 5; k++)
+        {
+            good[k * 1000] = CourseRun.Published[0].PublishedCosts![k];
+            bad[k * 1000] = CourseRun.Published[1].PublishedCosts![k] + (k == 4 ? 3e-4 : 0);
+        }
+
+        RunResult[] results =
+        [
+            new(CourseRun.Published[0], ExperimentSettings.Course, good, 215 / 300.0, honest.Trainer, TimeSpan.Zero),
+            new(CourseRun.Published[1], ExperimentSettings.Course, bad, 215 / 300.0, honest.Trainer, TimeSpan.Zero),
+        ];
+        var writer = new StringWriter();
+        CourseReport.Write(writer, "title", results);
+        string text = writer.ToString();
+        Assert.Contains("e4000", text);
+        Assert.Contains("0.573367", text);
+        Assert.Contains("max |Δ| 0.0e+00 ok", text);
+        Assert.Contains("max |Δ| 3.0e-04 DIFFERS", text);
+        Assert.Contains("1 of 2 runs differ from the course's printed results.", text);
+    }
+
+    [Fact]
     public void Adam_t_counts_mini_batch_updates()
     {
         IMoonsTrainer trainer = CourseExperiment.CreateTrainer(s_data, CourseRun.Published[2], ExperimentSettings.Course);
