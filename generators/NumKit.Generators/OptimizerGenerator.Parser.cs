@@ -16,6 +16,13 @@ public sealed partial class OptimizerGenerator
 {
     /// <summary>Turns one [Optimizer] struct into an equatable spec: its members, its kernel plan, or the diagnostics that stop it.</summary>
     internal static OptimizerSpec Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        => Parse(context, Dialect.Optimizer, cancellationToken);
+
+    /// <summary>Turns one [Schedule] struct into an equatable spec: its members, its formula's plan, or the diagnostics that stop it.</summary>
+    internal static OptimizerSpec ParseSchedule(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        => Parse(context, Dialect.Schedule, cancellationToken);
+
+    private static OptimizerSpec Parse(GeneratorAttributeSyntaxContext context, Dialect dialect, CancellationToken cancellationToken)
     {
         var type = (INamedTypeSymbol)context.TargetSymbol;
         var declaration = (TypeDeclarationSyntax)context.TargetNode;
@@ -36,9 +43,19 @@ public sealed partial class OptimizerGenerator
             .Where(m => m.IsHyperparameter)
             .Select(m => new Hyperparameter(m.Name, HasPublicSetter(type, m.Name)))
             .ToEquatableArray();
-        CheckLearningRate(type, typeLocation, diagnostics);
+        KernelPlan? plan = null;
+        SchedulePlan? schedule = null;
+        List<Problem> problems;
+        if (dialect == Dialect.Optimizer)
+        {
+            CheckLearningRate(type, typeLocation, diagnostics);
+            (plan, problems) = EquationCompiler.Compile(equations, members);
+        }
+        else
+        {
+            (schedule, problems) = EquationCompiler.CompileSchedule(equations, members);
+        }
 
-        (KernelPlan? plan, List<Problem> problems) = EquationCompiler.Compile(equations, members);
         if (diagnostics.Count == 0 || diagnostics.All(d => d.Kind != ProblemKind.EquationsNotConstant))
         {
             var locate = new EquationLocator(argument, context.SemanticModel.SyntaxTree);
@@ -49,7 +66,7 @@ public sealed partial class OptimizerGenerator
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        bool generate = plan is not null && diagnostics.All(d => d.Kind == ProblemKind.UnusedVariable);
+        bool generate = (plan is not null || schedule is not null) && diagnostics.All(d => d.Kind == ProblemKind.UnusedVariable);
         return new OptimizerSpec(
             type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
             ContainingTypes(type),
@@ -59,6 +76,7 @@ public sealed partial class OptimizerGenerator
             hyperparameters,
             NeedsConstructor(type),
             generate ? plan : null,
+            generate ? schedule : null,
             diagnostics.ToEquatableArray());
     }
 

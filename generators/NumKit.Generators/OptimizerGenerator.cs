@@ -12,14 +12,20 @@ namespace NumKit.Generators;
 [Generator(LanguageNames.CSharp)]
 public sealed partial class OptimizerGenerator : IIncrementalGenerator
 {
-    /// <summary>The attribute's metadata name.</summary>
+    /// <summary>The optimizer attribute's metadata name.</summary>
     public const string AttributeName = "NumKit.OptimizerAttribute";
+
+    /// <summary>The schedule attribute's metadata name.</summary>
+    public const string ScheduleAttributeName = "NumKit.Schedules.ScheduleAttribute";
 
     /// <summary>Pipeline step names, so tests can assert what was cached.</summary>
     public static class TrackingNames
     {
-        /// <summary>The step that turns each attributed struct into an <c>OptimizerSpec</c>.</summary>
+        /// <summary>The step that turns each [Optimizer] struct into an <c>OptimizerSpec</c>.</summary>
         public const string Spec = "OptimizerSpec";
+
+        /// <summary>The step that turns each [Schedule] struct into a spec.</summary>
+        public const string ScheduleSpec = "ScheduleSpec";
     }
 
     /// <inheritdoc/>
@@ -34,19 +40,34 @@ public sealed partial class OptimizerGenerator : IIncrementalGenerator
                 transform: static (context, cancellationToken) => Parse(context, cancellationToken))
             .WithTrackingName(TrackingNames.Spec);
 
-        // 2. Report each spec's diagnostics, and write the kernel of each spec that has a plan.
-        context.RegisterSourceOutput(specs, static (context, spec) =>
-        {
-            foreach (DiagnosticInfo diagnostic in spec.Diagnostics)
-            {
-                context.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
+        // 2. The same for [Schedule] structs: a formula for lr in terms of step, in the same language.
+        IncrementalValuesProvider<OptimizerSpec> schedules = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                ScheduleAttributeName,
+                predicate: static (node, _) => node is TypeDeclarationSyntax,
+                transform: static (context, cancellationToken) => ParseSchedule(context, cancellationToken))
+            .WithTrackingName(TrackingNames.ScheduleSpec);
 
-            if (spec.Plan is not null)
-            {
-                context.AddSource(HintName(spec), Emit(spec, spec.Plan));
-            }
-        });
+        // 3. Report each spec's diagnostics, and write the code of each spec that has a plan.
+        context.RegisterSourceOutput(specs, static (context, spec) => Output(context, spec));
+        context.RegisterSourceOutput(schedules, static (context, spec) => Output(context, spec));
+    }
+
+    private static void Output(SourceProductionContext context, OptimizerSpec spec)
+    {
+        foreach (DiagnosticInfo diagnostic in spec.Diagnostics)
+        {
+            context.ReportDiagnostic(diagnostic.ToDiagnostic());
+        }
+
+        if (spec.Plan is not null)
+        {
+            context.AddSource(HintName(spec), Emit(spec, spec.Plan));
+        }
+        else if (spec.Schedule is not null)
+        {
+            context.AddSource(HintName(spec), EmitSchedule(spec, spec.Schedule));
+        }
     }
 
     // From the fully qualified name, so two rules of the same name in different namespaces do not collide.

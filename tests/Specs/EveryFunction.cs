@@ -4,7 +4,7 @@ namespace NumKit.Tests.Specs;
 [Optimizer("""
     warm = t > Warmup                               # per-step condition, decided once per step
     a = clamp(g, -Clip, Clip)
-    e = exp(-abs(a)) + log(1 + a * a)
+    e = exp(-abs(a)) + log(1 + a * a) + cos(a) * floor(a)
     s = max(s, abs(a)) ; n = min(n, a)              # two statements on one line
     r = a < 0 ? -sqrt(abs(a)) : abs(a)^1.5
     u = if(warm, LearningRate, LearningRate / 2) * (sign(a) * e + r / (1 + s - n))

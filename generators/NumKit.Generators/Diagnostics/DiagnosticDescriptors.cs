@@ -6,7 +6,7 @@ namespace NumKit.Generators;
 /// <summary>Every diagnostic NumKit reports. Each id's help link points at its row in the README's table.</summary>
 internal static class DiagnosticDescriptors
 {
-    private const string Category = "NumKit.Optimizer";
+    private const string Category = "NumKit.Equations";
     private const string HelpBase = "https://github.com/numkit/numkit/blob/main/README.md#";
 
     public static readonly DiagnosticDescriptor UnknownCharacter = Error("NK0001", "Unknown character", "Unknown character '{0}' in the equations");
@@ -16,8 +16,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnknownName = Error("NK0005", "Unknown name", "Unknown name '{0}': {1}");
     public static readonly DiagnosticDescriptor AssignmentToBuiltIn = Error("NK0006", "Assignment to an input", "Cannot assign to '{0}', {1}: it is an input to the step");
     public static readonly DiagnosticDescriptor AssignmentToHyperparameter = Error("NK0007", "Assignment to a hyperparameter", "Cannot assign to '{0}', {1}: the equations read hyperparameters but never assign them; give the value a new name");
-    public static readonly DiagnosticDescriptor ParameterNeverUpdated = Error("NK0008", "The parameter is never updated", "The equations never assign the parameter 'w'; add a statement such as 'w = w - LearningRate * g'");
-    public static readonly DiagnosticDescriptor UnusedVariable = Warning("NK0009", "Value never used", "'{0}' is assigned but never used to update 'w'");
+    public static readonly DiagnosticDescriptor ParameterNeverUpdated = Error("NK0008", "The output is never assigned", "The equations never assign '{0}'; add a statement such as '{1}'");
+    public static readonly DiagnosticDescriptor UnusedVariable = Warning("NK0009", "Value never used", "'{0}' is assigned but never used to compute '{1}'");
     public static readonly DiagnosticDescriptor HyperparameterNotFloat = Error("NK0010", "Hyperparameter is not a float property", "'{0}' is {1}; hyperparameters must be public float properties");
     public static readonly DiagnosticDescriptor NotPartialStruct = Error("NK0011", "Optimizer must be a partial struct", "The [Optimizer] type '{0}' must be declared 'partial struct' so the generator can add its kernel");
     public static readonly DiagnosticDescriptor MissingLearningRate = Error("NK0012", "Missing LearningRate", "'{0}' needs a public float property 'LearningRate' with get and set: {1}");
@@ -27,6 +27,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidInitialValue = Error("NK0016", "Invalid initial value", "Invalid initial value: {0}");
     public static readonly DiagnosticDescriptor EquationsNotConstant = Error("NK0017", "Equations are not a constant string", "The [Optimizer] equations must be a constant string");
     public static readonly DiagnosticDescriptor InvalidNumber = Error("NK0018", "Invalid number", "'{0}' is not a valid number");
+    public static readonly DiagnosticDescriptor StateNotAllowed = Error("NK0020", "A schedule keeps no state", "'{0}' is read before it is assigned, but a schedule is a function of the step alone and keeps no state; assign it first");
     public static readonly DiagnosticDescriptor UnsupportedDeclaration = Error("NK0019", "Unsupported declaration", "The [Optimizer] type '{0}' cannot be generated: {1}");
 
     /// <summary>The descriptor of a problem kind: NK and the kind's number, four digits.</summary>
@@ -50,6 +51,7 @@ internal static class DiagnosticDescriptors
         ProblemKind.InvalidInitialValue => InvalidInitialValue,
         ProblemKind.EquationsNotConstant => EquationsNotConstant,
         ProblemKind.InvalidNumber => InvalidNumber,
+        ProblemKind.StateNotAllowed => StateNotAllowed,
         _ => UnsupportedDeclaration,
     };
 

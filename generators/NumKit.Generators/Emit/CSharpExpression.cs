@@ -167,7 +167,7 @@ internal sealed class CSharpExpression
 
         return function switch
         {
-            "sqrt" or "abs" or "exp" or "log" => "double." + char.ToUpperInvariant(function[0]) + function.Substring(1),
+            "sqrt" or "abs" or "exp" or "log" or "floor" or "cos" => "double." + char.ToUpperInvariant(function[0]) + function.Substring(1),
             // Not Math.Min/Max/Clamp/Sign: these agree with the vector forms on NaN and never throw.
             _ => "global::NumKit.Kernels.SimdMath." + char.ToUpperInvariant(function[0]) + function.Substring(1),
         };

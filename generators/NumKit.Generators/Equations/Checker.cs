@@ -72,11 +72,13 @@ internal sealed class CheckedSpec
 internal sealed class Checker
 {
     private readonly Dictionary<string, HostMember> _members;
+    private readonly Dialect _dialect;
     private readonly List<Problem> _problems;
     private readonly Dictionary<string, Variable> _variables = new();
 
-    private Checker(IEnumerable<HostMember> members, List<Problem> problems)
+    private Checker(Dialect dialect, IEnumerable<HostMember> members, List<Problem> problems)
     {
+        _dialect = dialect;
         _members = new Dictionary<string, HostMember>();
         foreach (HostMember member in members)
         {
@@ -87,7 +89,10 @@ internal sealed class Checker
     }
 
     public static CheckedSpec Check(string text, List<Statement> statements, IEnumerable<HostMember> members, List<Problem> problems)
-        => new Checker(members, problems).Run(text, statements);
+        => Check(Dialect.Optimizer, text, statements, members, problems);
+
+    public static CheckedSpec Check(Dialect dialect, string text, List<Statement> statements, IEnumerable<HostMember> members, List<Problem> problems)
+        => new Checker(dialect, members, problems).Run(text, statements);
 
     private bool IsHyperparameter(string name) => _members.TryGetValue(name, out HostMember? member) && member.IsHyperparameter;
 
@@ -110,15 +115,15 @@ internal sealed class Checker
         foreach (Statement statement in updates)
         {
             string target = statement.Target;
-            if (target is Language.Gradient or Language.StepNumber)
+            if (_dialect.IsReadOnlyInput(target))
             {
-                Report(ProblemKind.AssignmentToBuiltIn, statement.TargetSpan, target, target == Language.Gradient ? "the gradient" : "the step number");
+                Report(ProblemKind.AssignmentToBuiltIn, statement.TargetSpan, target, target == _dialect.StepName ? "the step number" : "the gradient");
             }
             else if (_members.TryGetValue(target, out HostMember? member))
             {
                 Report(ProblemKind.AssignmentToHyperparameter, statement.TargetSpan, target, member.IsHyperparameter ? "a hyperparameter" : member.Description);
             }
-            else if (target != Language.Parameter && !_variables.ContainsKey(target))
+            else if (!IsBuiltInOutput(target) && !_variables.ContainsKey(target))
             {
                 _variables[target] = new Variable(target) { FirstAssignment = statement.TargetSpan };
             }
@@ -155,7 +160,7 @@ internal sealed class Checker
 
     private void ResolveName(NameExpr name, HashSet<string> assignedSoFar, int position)
     {
-        if (Language.IsBuiltIn(name.Name) || IsHyperparameter(name.Name))
+        if (_dialect.IsBuiltIn(name.Name) || IsHyperparameter(name.Name))
         {
             return;
         }
@@ -169,6 +174,11 @@ internal sealed class Checker
             variable.FirstAppearance = System.Math.Min(variable.FirstAppearance, position);
             if (!assignedSoFar.Contains(name.Name))
             {
+                if (!_dialect.AllowsState && !variable.IsState)
+                {
+                    Report(ProblemKind.StateNotAllowed, name.Span, name.Name);
+                }
+
                 variable.IsState = true;
             }
         }
@@ -195,14 +205,14 @@ internal sealed class Checker
     }
 
     private IEnumerable<string> KnownNames()
-        => new[] { Language.Parameter, Language.Gradient, Language.StepNumber }
+        => _dialect.BuiltIns
             .Concat(_members.Values.Where(m => m.IsHyperparameter).Select(m => m.Name))
             .Concat(_variables.Keys);
 
     private string KnownNamesHint()
     {
         string hyperparameters = string.Join(", ", _members.Values.Where(m => m.IsHyperparameter).Select(m => m.Name).OrderBy(n => n, System.StringComparer.Ordinal));
-        return "names are w, g, t, the struct's float properties"
+        return $"names are {string.Join(", ", _dialect.BuiltIns)}, the struct's float properties"
             + (hyperparameters.Length > 0 ? $" ({hyperparameters})" : string.Empty)
             + " and names the equations assign";
     }
@@ -232,7 +242,7 @@ internal sealed class Checker
         foreach (Expr node in Walk(expr))
         {
             if (node is NameExpr name
-                && (name.Name is Language.Parameter or Language.Gradient
+                && (_dialect.IsElementBuiltIn(name.Name)
                     || (_variables.TryGetValue(name.Name, out Variable? variable) && variable.Rate == Rate.PerElement)))
             {
                 return Rate.PerElement;
@@ -248,11 +258,11 @@ internal sealed class Checker
         foreach (Statement statement in updates)
         {
             ValueType type = TypeOf(statement.Value);
-            if (statement.Target == Language.Parameter || !_variables.TryGetValue(statement.Target, out Variable? variable))
+            if (IsBuiltInOutput(statement.Target) || !_variables.TryGetValue(statement.Target, out Variable? variable))
             {
-                if (statement.Target == Language.Parameter)
+                if (IsBuiltInOutput(statement.Target))
                 {
-                    RequireNumber(statement.Value, type, "the parameter w");
+                    RequireNumber(statement.Value, type, $"'{statement.Target}'");
                 }
 
                 continue;
@@ -368,7 +378,7 @@ internal sealed class Checker
 
     private void CheckParameterUpdated(string text, List<Statement> updates)
     {
-        if (!updates.Any(s => s.Target == Language.Parameter))
+        if (!updates.Any(s => s.Target == _dialect.Output))
         {
             // No statement to point at: mark the equations themselves, trimmed of surrounding blank space.
             int start = 0;
@@ -383,14 +393,14 @@ internal sealed class Checker
                 end--;
             }
 
-            Report(ProblemKind.ParameterNeverUpdated, new EquationSpan(start, end - start));
+            Report(ProblemKind.ParameterNeverUpdated, new EquationSpan(start, end - start), _dialect.Output, _dialect.ExampleOutput);
         }
     }
 
     // A name is used if it feeds w, directly or through other names, in this step or a later one.
     private void ReportUnused(List<Statement> updates)
     {
-        var live = new HashSet<string> { Language.Parameter };
+        var live = new HashSet<string> { _dialect.Output };
         bool changed = true;
         while (changed)
         {
@@ -414,12 +424,14 @@ internal sealed class Checker
 
         foreach (Variable variable in _variables.Values.OrderBy(v => v.FirstAssignment.Start))
         {
-            if (!live.Contains(variable.Name))
+            if (!live.Contains(variable.Name) && variable.Name != _dialect.Output)
             {
-                Report(ProblemKind.UnusedVariable, variable.FirstAssignment, variable.Name);
+                Report(ProblemKind.UnusedVariable, variable.FirstAssignment, variable.Name, _dialect.Output);
             }
         }
     }
+
+    private bool IsBuiltInOutput(string name) => _dialect.OutputIsBuiltIn && name == _dialect.Output;
 
     private static string Describe(ValueType type) => type == ValueType.Number ? "number" : "condition";
 

@@ -19,4 +19,14 @@ internal static class EquationCompiler
         KernelPlan? plan = problems.Any(p => p.IsError) ? null : Planner.Plan(spec);
         return (plan, problems);
     }
+
+    /// <summary>Parses, checks and plans a <c>[Schedule]</c> formula: <c>lr</c> from <c>step</c> and hyperparameters.</summary>
+    public static (SchedulePlan? Plan, List<Problem> Problems) CompileSchedule(string text, IEnumerable<HostMember> members)
+    {
+        var problems = new List<Problem>();
+        List<Statement> statements = Parser.Parse(text, problems);
+        CheckedSpec spec = Checker.Check(Dialect.Schedule, text, statements, members, problems);
+        SchedulePlan? plan = problems.Any(p => p.IsError) ? null : Planner.PlanSchedule(spec);
+        return (plan, problems);
+    }
 }

@@ -28,6 +28,8 @@ internal static class Language
         ["sign"] = 1,
         ["exp"] = 1,
         ["log"] = 1,
+        ["floor"] = 1,
+        ["cos"] = 1,
         ["min"] = 2,
         ["max"] = 2,
         ["clamp"] = 3,

@@ -14,6 +14,7 @@ namespace NumKit.Generators.Equations;
 internal sealed class Planner
 {
     private readonly CheckedSpec _spec;
+    private readonly Dialect _dialect;
     private readonly Identifiers _identifiers = new();
     private readonly Dictionary<string, string> _currentVersion = new();
     private readonly List<string> _hyperparameters = new();
@@ -21,16 +22,29 @@ internal sealed class Planner
     private bool _readsStepNumber;
     private int _compoundHoisted;
 
-    private Planner(CheckedSpec spec) => _spec = spec;
+    private Planner(CheckedSpec spec, Dialect dialect)
+    {
+        _spec = spec;
+        _dialect = dialect;
+    }
 
-    public static KernelPlan Plan(CheckedSpec spec) => new Planner(spec).Run();
+    public static KernelPlan Plan(CheckedSpec spec) => new Planner(spec, Dialect.Optimizer).Run();
+
+    /// <summary>Plans a schedule: every statement is per step; the result is the last value of <c>lr</c>.</summary>
+    public static SchedulePlan PlanSchedule(CheckedSpec spec)
+    {
+        var planner = new Planner(spec, Dialect.Schedule);
+        KernelPlan plan = planner.Run();
+        return new SchedulePlan(plan.Hyperparameters, plan.StepAssignments, planner._currentVersion[Dialect.Schedule.Output]);
+    }
 
     private KernelPlan Run()
     {
         // Equation names first, so they keep their own spelling in the generated code.
-        _identifiers.ForEquationName(Language.Parameter);
-        _identifiers.ForEquationName(Language.Gradient);
-        _identifiers.ForEquationName(Language.StepNumber);
+        foreach (string builtIn in _dialect.BuiltIns)
+        {
+            _identifiers.ForEquationName(builtIn);
+        }
         foreach (Variable variable in _spec.Variables.Values.OrderBy(v => v.FirstAppearance).ThenBy(v => v.Name, System.StringComparer.Ordinal))
         {
             _identifiers.ForEquationName(variable.Name);
@@ -40,7 +54,7 @@ internal sealed class Planner
         {
             foreach (Expr node in Checker.Walk(statement.Value))
             {
-                if (node is NameExpr name && !Language.IsBuiltIn(name.Name) && !_spec.Variables.ContainsKey(name.Name))
+                if (node is NameExpr name && !_dialect.IsBuiltIn(name.Name) && !_spec.Variables.ContainsKey(name.Name))
                 {
                     _identifiers.ForEquationName(name.Name);
                 }
@@ -119,10 +133,10 @@ internal sealed class Planner
     // A per-step expression in double precision: hyperparameters as double locals, per-step names at their current version.
     private Expr LowerStep(Expr expr) => Rewrite(expr, name =>
     {
-        if (name.Name == Language.StepNumber)
+        if (name.Name == _dialect.StepName)
         {
             _readsStepNumber = true;
-            return new NameExpr("(double)t", default);
+            return new NameExpr("(double)" + Id(_dialect.StepName), default);
         }
 
         if (_currentVersion.TryGetValue(name.Name, out string? version))
@@ -179,7 +193,7 @@ internal sealed class Planner
         foreach (Expr node in Checker.Walk(expr))
         {
             if (node is NameExpr name
-                && (name.Name is Language.Parameter or Language.Gradient
+                && (_dialect.IsElementBuiltIn(name.Name)
                     || (_spec.Variables.TryGetValue(name.Name, out Variable? variable) && variable.Rate == Rate.PerElement)))
             {
                 return Rate.PerElement;

@@ -24,6 +24,7 @@ internal enum ProblemKind
     EquationsNotConstant = 17,
     InvalidNumber = 18,
     UnsupportedDeclaration = 19,
+    StateNotAllowed = 20,
 }
 
 /// <summary>One problem in a spec: its kind, where it is in the equations text, and the message arguments.</summary>

@@ -39,3 +39,6 @@ internal sealed record ScalarStateWrite(string Identifier, string FinalLocal);
 
 /// <summary>A hyperparameter the per-step code reads, copied once into a double local named <paramref name="Identifier"/>.</summary>
 internal sealed record HyperparameterRead(string Name, string Identifier);
+
+/// <summary>A schedule's formula, decided: per-step statements in order, and the local that holds the learning rate.</summary>
+internal sealed record SchedulePlan(EquatableArray<HyperparameterRead> Hyperparameters, EquatableArray<StepAssignment> StepAssignments, string Result);

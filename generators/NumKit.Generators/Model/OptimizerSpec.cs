@@ -3,7 +3,7 @@ using NumKit.Generators.Helpers;
 namespace NumKit.Generators.Model;
 
 /// <summary>
-/// Everything the emitter needs about one [Optimizer] struct, as strings, primitives and records only:
+/// Everything the emitter needs about one [Optimizer] or [Schedule] struct, as strings, primitives and records only:
 /// no symbol, syntax node, compilation or location, so the incremental pipeline can compare and cache it.
 /// </summary>
 internal sealed record OptimizerSpec(
@@ -15,6 +15,7 @@ internal sealed record OptimizerSpec(
     EquatableArray<Hyperparameter> Hyperparameters,
     bool NeedsConstructor,
     KernelPlan? Plan,
+    SchedulePlan? Schedule,
     EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>A public float property of the rule, and whether it can be set.</summary>

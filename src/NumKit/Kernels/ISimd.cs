@@ -61,6 +61,12 @@ public interface ISimd<TSelf, T>
     /// <summary>Lane-wise natural logarithm (the runtime's scalar <c>Log</c> on each lane).</summary>
     static abstract TSelf Log(TSelf x);
 
+    /// <summary>Lane-wise largest whole number not above x (the runtime's scalar <c>Floor</c> on each lane).</summary>
+    static abstract TSelf Floor(TSelf x);
+
+    /// <summary>Lane-wise cosine (the runtime's scalar <c>Cos</c> on each lane).</summary>
+    static abstract TSelf Cos(TSelf x);
+
     /// <summary>Lane-wise x^y (the runtime's scalar <c>Pow</c> on each lane).</summary>
     static abstract TSelf Pow(TSelf x, TSelf y);
 

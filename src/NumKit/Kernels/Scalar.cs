@@ -73,6 +73,14 @@ public readonly struct Scalar<T> : ISimd<Scalar<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Scalar<T> Floor(Scalar<T> x) => new(T.Floor(x._value));
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Scalar<T> Cos(Scalar<T> x) => new(T.Cos(x._value));
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Scalar<T> Pow(Scalar<T> x, Scalar<T> y) => new(T.Pow(x._value, y._value));
 
     /// <inheritdoc/>

@@ -85,6 +85,30 @@ public readonly struct Simd128<T> : ISimd<Simd128<T>, T>
     }
 
     /// <inheritdoc/>
+    public static Simd128<T> Floor(Simd128<T> x)
+    {
+        Vector128<T> result = x._value;
+        for (int lane = 0; lane < Vector128<T>.Count; lane++)
+        {
+            result = result.WithElement(lane, T.Floor(result.GetElement(lane)));
+        }
+
+        return new(result);
+    }
+
+    /// <inheritdoc/>
+    public static Simd128<T> Cos(Simd128<T> x)
+    {
+        Vector128<T> result = x._value;
+        for (int lane = 0; lane < Vector128<T>.Count; lane++)
+        {
+            result = result.WithElement(lane, T.Cos(result.GetElement(lane)));
+        }
+
+        return new(result);
+    }
+
+    /// <inheritdoc/>
     public static Simd128<T> Pow(Simd128<T> x, Simd128<T> y)
     {
         Vector128<T> result = x._value;

@@ -85,6 +85,30 @@ public readonly struct Simd256<T> : ISimd<Simd256<T>, T>
     }
 
     /// <inheritdoc/>
+    public static Simd256<T> Floor(Simd256<T> x)
+    {
+        Vector256<T> result = x._value;
+        for (int lane = 0; lane < Vector256<T>.Count; lane++)
+        {
+            result = result.WithElement(lane, T.Floor(result.GetElement(lane)));
+        }
+
+        return new(result);
+    }
+
+    /// <inheritdoc/>
+    public static Simd256<T> Cos(Simd256<T> x)
+    {
+        Vector256<T> result = x._value;
+        for (int lane = 0; lane < Vector256<T>.Count; lane++)
+        {
+            result = result.WithElement(lane, T.Cos(result.GetElement(lane)));
+        }
+
+        return new(result);
+    }
+
+    /// <inheritdoc/>
     public static Simd256<T> Pow(Simd256<T> x, Simd256<T> y)
     {
         Vector256<T> result = x._value;

@@ -85,6 +85,30 @@ public readonly struct Simd512<T> : ISimd<Simd512<T>, T>
     }
 
     /// <inheritdoc/>
+    public static Simd512<T> Floor(Simd512<T> x)
+    {
+        Vector512<T> result = x._value;
+        for (int lane = 0; lane < Vector512<T>.Count; lane++)
+        {
+            result = result.WithElement(lane, T.Floor(result.GetElement(lane)));
+        }
+
+        return new(result);
+    }
+
+    /// <inheritdoc/>
+    public static Simd512<T> Cos(Simd512<T> x)
+    {
+        Vector512<T> result = x._value;
+        for (int lane = 0; lane < Vector512<T>.Count; lane++)
+        {
+            result = result.WithElement(lane, T.Cos(result.GetElement(lane)));
+        }
+
+        return new(result);
+    }
+
+    /// <inheritdoc/>
     public static Simd512<T> Pow(Simd512<T> x, Simd512<T> y)
     {
         Vector512<T> result = x._value;

@@ -68,7 +68,7 @@ public class GeneratedKernelTests
         for (int i = 0; i < w.Length; i++)
         {
             double a = Math.Min(Math.Max(g[i], -clip), clip);
-            double e = Math.Exp(-Math.Abs(a)) + Math.Log(1 + a * a);
+            double e = Math.Exp(-Math.Abs(a)) + Math.Log(1 + a * a) + Math.Cos(a) * Math.Floor(a);
             s[0][i] = Math.Max(s[0][i], Math.Abs(a));
             s[1][i] = Math.Min(s[1][i], a);
             double r = a < 0 ? -Math.Sqrt(Math.Abs(a)) : Math.Pow(Math.Abs(a), 1.5);
