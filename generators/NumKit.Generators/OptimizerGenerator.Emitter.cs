@@ -93,7 +93,6 @@ public sealed partial class OptimizerGenerator
 
         public void Write()
         {
-            WriteTypeDocumentation();
             _w.Line($"partial struct {_type} : {_interface}").Open();
             if (_spec.NeedsConstructor)
             {
@@ -113,7 +112,8 @@ public sealed partial class OptimizerGenerator
             _w.Close();
         }
 
-        private void WriteTypeDocumentation()
+        // The equations go on the kernels, not the type: the user's part of the struct has its own <remarks>.
+        private void WriteEquationsRemarks()
         {
             _w.Line("/// <remarks>");
             _w.Line("/// Generated from these equations (per step, t = 1, 2, ...):");
@@ -234,6 +234,7 @@ public sealed partial class OptimizerGenerator
                 _w.Line($"/// Applies step <paramref name=\"t\"/> of {_type} to every parameter in one pass over memory,");
                 _w.Line("/// with the widest vectors this machine has; allocates nothing.");
                 _w.Line("/// </summary>");
+                WriteEquationsRemarks();
                 _w.Line("/// <param name=\"rule\">The hyperparameters.</param>");
                 _w.Line("/// <param name=\"t\">The step number: 1 on the first step.</param>");
                 _w.Line("/// <param name=\"w\">The parameters, updated in place.</param>");

@@ -25,6 +25,15 @@ public sealed partial class OptimizerGenerator
             writer.Line(containing).Open();
         }
 
+        writer.Line($"partial struct {spec.TypeName} : global::NumKit.Schedules.ISchedule").Open();
+        if (spec.NeedsConstructor)
+        {
+            writer.Line("/// <summary>Creates the schedule with the values its declaration gives.</summary>");
+            writer.Line($"public {spec.TypeName}()").Open().Close();
+            writer.Line();
+        }
+
+        writer.Line("/// <summary>The learning rate at <paramref name=\"step\"/> (0 is the first epoch or iteration), computed in double precision.</summary>");
         writer.Line("/// <remarks>");
         writer.Line("/// Generated from this formula (step 0 is the first epoch or iteration):");
         writer.Line("/// <code>");
@@ -35,15 +44,6 @@ public sealed partial class OptimizerGenerator
 
         writer.Line("/// </code>");
         writer.Line("/// </remarks>");
-        writer.Line($"partial struct {spec.TypeName} : global::NumKit.Schedules.ISchedule").Open();
-        if (spec.NeedsConstructor)
-        {
-            writer.Line("/// <summary>Creates the schedule with the values its declaration gives.</summary>");
-            writer.Line($"public {spec.TypeName}()").Open().Close();
-            writer.Line();
-        }
-
-        writer.Line("/// <summary>The learning rate at <paramref name=\"step\"/> (0 is the first epoch or iteration), computed in double precision.</summary>");
         writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"step\"/> is negative.</exception>");
         writer.Line("public float At(int step)").Open();
         writer.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegative(step);");
