@@ -52,7 +52,7 @@ public interface IMoonsTrainer
     /// <summary>Copies the parameters (W1, b1, W2, b2, …) into <paramref name="destination"/> as doubles.</summary>
     void CopyParameters(Span<double> destination);
 
-    /// <summary>Allocates a checkpoint the right size for this trainer (once; saving into it allocates nothing).</summary>
+    /// <summary>Allocates a checkpoint for this trainer; saving over it again reuses its memory.</summary>
     TrainerCheckpoint CreateCheckpoint();
 
     /// <summary>Saves the parameters, optimizer state, step count, epoch and learning rate into <paramref name="checkpoint"/>.</summary>

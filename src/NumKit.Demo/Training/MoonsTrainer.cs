@@ -32,10 +32,6 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
     private readonly Func<int, float>? _learningRateAt;
     private readonly T[] _predictionInput;
 
-    // Scratch for restoring a checkpoint's step count (see FastForward).
-    private readonly T[] _scratchParameters;
-    private readonly T[] _zeroGradients;
-
     /// <summary>Creates the network at its initial parameters, the optimizer with <paramref name="rule"/>, and the iterator.</summary>
     /// <exception cref="ArgumentException">The options do not fit the data (layer sizes, initial parameters) or the batch size is below 1.</exception>
     public MoonsTrainer(MoonsData data, TRule rule, TrainerOptions options)
@@ -73,8 +69,6 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
         _permutation = new int[_count];
         _learningRateAt = options.LearningRateAt;
         _predictionInput = new T[2 * EvaluationChunk];
-        _scratchParameters = new T[_network.ParameterCount];
-        _zeroGradients = new T[_network.ParameterCount];
     }
 
     /// <inheritdoc/>
@@ -210,27 +204,20 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
     }
 
     /// <inheritdoc/>
-    public TrainerCheckpoint CreateCheckpoint()
-        => new(Owner, ParameterCount, TRule.StateNames.Count * ParameterCount, TRule.ScalarStateNames.Count);
+    public TrainerCheckpoint CreateCheckpoint() => new(Owner, ParameterCount);
 
     /// <inheritdoc/>
     public void SaveCheckpoint(TrainerCheckpoint checkpoint)
     {
         RequireOwn(checkpoint);
         ToDouble(_network.Parameters, checkpoint.Parameters);
-        int n = ParameterCount;
-        for (int k = 0; k < TRule.StateNames.Count; k++)
-        {
-            ToDouble(_optimizer.State(k), checkpoint.State.AsSpan(k * n, n));
-        }
 
-        for (int k = 0; k < TRule.ScalarStateNames.Count; k++)
-        {
-            checkpoint.ScalarState[k] = _optimizer.ScalarState(TRule.ScalarStateNames[k]);
-        }
-
-        checkpoint.StepCount = _optimizer.StepCount;
+        // The optimizer's own checkpoint holds its state, step count (Adam's t) and hyperparameters;
+        // the stream's buffer is reused from one save to the next.
+        checkpoint.Optimizer.SetLength(0);
+        _optimizer.SaveCheckpoint(checkpoint.Optimizer);
         checkpoint.Epoch = Epoch;
+        checkpoint.StepCount = _optimizer.StepCount;
         checkpoint.LearningRate = LearningRate;
         checkpoint.IsSaved = true;
     }
@@ -244,21 +231,10 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
             throw new ArgumentException("The checkpoint has not been saved into yet.", nameof(checkpoint));
         }
 
+        checkpoint.Optimizer.Position = 0;
+        _optimizer.LoadCheckpoint(checkpoint.Optimizer);
         FromDouble(checkpoint.Parameters, _network.Parameters);
-        FastForward(checkpoint.StepCount);
-        int n = ParameterCount;
-        for (int k = 0; k < TRule.StateNames.Count; k++)
-        {
-            FromDouble(checkpoint.State.AsSpan(k * n, n), _optimizer.State(k));
-        }
-
-        for (int k = 0; k < TRule.ScalarStateNames.Count; k++)
-        {
-            _optimizer.ScalarState(TRule.ScalarStateNames[k]) = checkpoint.ScalarState[k];
-        }
-
         Epoch = checkpoint.Epoch;
-        LearningRate = checkpoint.LearningRate;
     }
 
     private string Owner => $"{typeof(TRule).Name}/{typeof(T).Name}/{string.Join("-", _network.LayerSizes.ToArray())}";
@@ -278,18 +254,6 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
         return options.LayerSizes.AsSpan().SequenceEqual(TrainerOptions.CourseLayerSizes)
             ? InitialWeights.LoadCourse().Parameters.ToArray()
             : InitialWeights.He(options.LayerSizes, seed: 3).Parameters.ToArray();
-    }
-
-    private void FastForward(int stepCount)
-    {
-        // Optimizer has no setter for its step count t, which Adam's bias corrections read. Reset it and
-        // take stepCount steps on scratch parameters: t lands exactly where it was saved, and the caller
-        // then overwrites whatever state those steps left. Microseconds per thousand steps at this size.
-        _optimizer.Reset();
-        for (int i = 0; i < stepCount; i++)
-        {
-            _optimizer.Step(_scratchParameters, _zeroGradients);
-        }
     }
 
     private void BeginEpoch()

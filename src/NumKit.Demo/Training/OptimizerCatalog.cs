@@ -93,6 +93,18 @@ public static class OptimizerCatalog
         new CatalogOptimizer<Sgd>("gd", "Gradient descent", lr => new Sgd { LearningRate = lr }),
         new CatalogOptimizer<Momentum>("momentum", "Momentum", lr => new Momentum { LearningRate = lr, Beta = 0.9f }),
         new CatalogOptimizer<Adam>("adam", "Adam", lr => new Adam { LearningRate = lr, Beta1 = 0.9f, Beta2 = 0.999f, Epsilon = 1e-8f }),
+        new CatalogOptimizer<SgdMomentum>("sgd-momentum", "SGD momentum (PyTorch)", lr => new SgdMomentum { LearningRate = lr }),
+        new CatalogOptimizer<Nesterov>("nesterov", "Nesterov", lr => new Nesterov { LearningRate = lr }),
+        new CatalogOptimizer<RmsProp>("rmsprop", "RMSprop", lr => new RmsProp { LearningRate = lr }),
+        new CatalogOptimizer<RmsPropCentered>("rmsprop-centered", "RMSprop centered", lr => new RmsPropCentered { LearningRate = lr }),
+        new CatalogOptimizer<AdamW>("adamw", "AdamW", lr => new AdamW { LearningRate = lr }),
+        new CatalogOptimizer<AmsGrad>("amsgrad", "AMSGrad", lr => new AmsGrad { LearningRate = lr }),
+        new CatalogOptimizer<Adamax>("adamax", "Adamax", lr => new Adamax { LearningRate = lr }),
+        new CatalogOptimizer<NAdam>("nadam", "NAdam", lr => new NAdam { LearningRate = lr }),
+        new CatalogOptimizer<RAdam>("radam", "RAdam", lr => new RAdam { LearningRate = lr }),
+        new CatalogOptimizer<Adagrad>("adagrad", "Adagrad", lr => new Adagrad { LearningRate = lr }),
+        new CatalogOptimizer<Adadelta>("adadelta", "Adadelta", lr => new Adadelta { LearningRate = lr }),
+        new CatalogOptimizer<Lion>("lion", "Lion", lr => new Lion { LearningRate = lr }),
     ];
 
     /// <summary>The names accepted on the command line.</summary>

@@ -1,25 +1,25 @@
-using System;
+using System.IO;
 
 namespace NumKit.Demo.Training;
 
 /// <summary>
-/// A saved training state: parameters, optimizer state (stored as doubles, which holds float values
-/// exactly), step count, epoch and learning rate. Made by <see cref="IMoonsTrainer.CreateCheckpoint"/>.
+/// A saved training state: the parameters (as doubles, which hold float values exactly), the
+/// optimizer's own checkpoint (state, step count, hyperparameters), and the epoch. Made by
+/// <see cref="IMoonsTrainer.CreateCheckpoint"/>; saving over it reuses its memory.
 /// </summary>
 public sealed class TrainerCheckpoint
 {
-    internal TrainerCheckpoint(string owner, int parameterCount, int stateCount, int scalarStateCount)
+    internal TrainerCheckpoint(string owner, int parameterCount)
     {
         Owner = owner;
         Parameters = new double[parameterCount];
-        State = new double[stateCount];
-        ScalarState = new double[scalarStateCount];
+        Optimizer = new MemoryStream();
     }
 
     /// <summary>Whether anything has been saved into this checkpoint yet.</summary>
     public bool IsSaved { get; internal set; }
 
-    /// <summary>The epoch the checkpoint was saved after.</summary>
+    /// <summary>The epochs completed when it was saved.</summary>
     public int Epoch { get; internal set; }
 
     /// <summary>The optimizer's step count when saved.</summary>
@@ -32,7 +32,5 @@ public sealed class TrainerCheckpoint
 
     internal double[] Parameters { get; }
 
-    internal double[] State { get; }
-
-    internal double[] ScalarState { get; }
+    internal MemoryStream Optimizer { get; }
 }
