@@ -335,8 +335,8 @@ public sealed partial class OptimizerGenerator
 
             _w.Line("// Widest vectors first; each width stops where a whole vector no longer fits and the next");
             _w.Line("// takes over, down to one element at a time. Every width computes the same bits.");
-            _w.Line("int length = w.Length;");
-            _w.Line("int index = 0;");
+            _w.Line("nuint length = (nuint)w.Length;");
+            _w.Line("nuint index = 0;");
             foreach ((string _, string id) in _spans)
             {
                 _w.Line($"ref T {_refs[id]} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({id});");
@@ -365,7 +365,7 @@ public sealed partial class OptimizerGenerator
                 _w.Line("// Hyperparameters, in double precision: everything per step is computed once, in double.");
                 foreach (HyperparameterRead read in _plan.Hyperparameters)
                 {
-                    _w.Line($"double {read.Identifier} = rule.{read.Name};");
+                    _w.Line($"{(read.IsCondition ? "bool" : "double")} {read.Identifier} = rule.{read.Name};");
                 }
 
                 _w.Line();
@@ -407,7 +407,7 @@ public sealed partial class OptimizerGenerator
 
         private void WriteSweep()
         {
-            var parameters = new List<string> { "int index", "int length" };
+            var parameters = new List<string> { "nuint index", "nuint length" };
             if (_plan.Hoisted.Count > 0)
             {
                 parameters.Add("in PerStep<T> perStep");
@@ -418,8 +418,7 @@ public sealed partial class OptimizerGenerator
             _w.Line("/// Runs the per-element equations over whole blocks of V.Count elements from <paramref name=\"index\"/>,");
             _w.Line("/// loading and storing each element of every span once; returns where the next width takes over.");
             _w.Line("/// </summary>");
-            _w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-            _w.Line($"private static int Sweep<T, V>({string.Join(", ", parameters)})");
+            _w.Line($"private static nuint Sweep<T, V>({string.Join(", ", parameters)})");
             _w.Indent().Line(TConstraint).Line(VConstraint).Unindent();
             _w.Open();
             foreach (HoistedValue hoisted in _plan.Hoisted)
@@ -435,24 +434,39 @@ public sealed partial class OptimizerGenerator
                 _w.Line();
             }
 
-            _w.Line("for (; index <= length - V.Count; index += V.Count)").Open();
-            _w.Line("nuint at = (nuint)index;");
-            foreach ((string _, string id) in _spans)
-            {
-                _w.Line($"V {id} = V.Load(ref {_refs[id]}, at);");
-            }
+            _w.Line("for (; index + (nuint)V.Count <= length; index += (nuint)V.Count)").Open();
 
+            // Each span is loaded just before the first statement that uses it, so the JIT can fold the
+            // load into that statement's arithmetic; each is still loaded once and stored once.
+            var loaded = new HashSet<string>();
+            bool first = true;
             foreach (ElementAssignment assignment in _plan.ElementAssignments)
             {
-                _w.Line();
+                if (!first)
+                {
+                    _w.Line();
+                }
+
+                first = false;
                 _w.Line("// " + assignment.Equation);
-                _w.Line($"{(assignment.Declares ? "V " : string.Empty)}{assignment.Target} = {CSharpExpression.Vector(assignment.Value, _perStepConditions)};");
+                foreach ((string _, string id) in _spans)
+                {
+                    if (!loaded.Contains(id) && Reads(assignment.Value, id))
+                    {
+                        _w.Line($"V {id} = V.Load(ref {_refs[id]}, index);");
+                        loaded.Add(id);
+                    }
+                }
+
+                bool declaresSpan = _refs.ContainsKey(assignment.Target) && loaded.Add(assignment.Target);
+                string declaration = assignment.Declares || declaresSpan ? "V " : string.Empty;
+                _w.Line($"{declaration}{assignment.Target} = {CSharpExpression.Vector(assignment.Value, _perStepConditions)};");
             }
 
             _w.Line();
             foreach ((string name, string id) in _spans.Where(s => s.Name != "g"))
             {
-                _w.Line($"V.Store({id}, ref {_refs[id]}, at);");
+                _w.Line($"V.Store({id}, ref {_refs[id]}, index);");
             }
 
             _w.Close();
@@ -490,6 +504,9 @@ public sealed partial class OptimizerGenerator
             _w.Close();
             _w.Close();
         }
+
+        private static bool Reads(Expr expr, string identifier)
+            => Checker.Walk(expr).Any(node => node is NameExpr name && name.Name == identifier);
 
         private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 

@@ -49,7 +49,7 @@ public sealed partial class OptimizerGenerator
         writer.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegative(step);");
         foreach (HyperparameterRead read in plan.Hyperparameters)
         {
-            writer.Line($"double {read.Identifier} = this.{read.Name};");
+            writer.Line($"{(read.IsCondition ? "bool" : "double")} {read.Identifier} = this.{read.Name};");
         }
 
         foreach (StepAssignment step in plan.StepAssignments)
