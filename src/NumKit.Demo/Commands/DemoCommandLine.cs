@@ -7,7 +7,7 @@ namespace NumKit.Demo.Commands;
 
 /// <summary>
 /// The demo's command line: with no command, the course's experiment; <c>surfaces</c>, the optimizers
-/// on classic surfaces. Each command lives in its own class and is added here.
+/// on classic surfaces; <c>tune</c>, hyperparameter search. Each command lives in its own class and is added here.
 /// </summary>
 public static class DemoCommandLine
 {
@@ -16,9 +16,7 @@ public static class DemoCommandLine
     {
         RootCommand root = CourseCommand.CreateRoot();
         root.Subcommands.Add(SurfacesCommand.Create());
-
-        // The hyperparameter-search command (`tune`, built on src/NumKit/Tuning) is added here:
-        // root.Subcommands.Add(TuneCommand.Create());
+        root.Subcommands.Add(TuneCommand.Create());
         return root;
     }
 
