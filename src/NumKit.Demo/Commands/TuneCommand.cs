@@ -16,7 +16,7 @@ public static class TuneCommand
         var trials = new Option<int>("--trials", "-t")
         {
             Description = "Random trials per coarse-to-fine round.",
-            DefaultValueFactory = _ => 24,
+            DefaultValueFactory = _ => 30,
         }.AtLeast(1);
         var rounds = new Option<int>("--rounds", "-r")
         {
@@ -26,7 +26,7 @@ public static class TuneCommand
         var epochs = new Option<int>("--epochs", "-e")
         {
             Description = "Epochs per trial and for the babysat run.",
-            DefaultValueFactory = _ => 400,
+            DefaultValueFactory = _ => 600,
         }.AtLeast(1);
         var parallel = new Option<int>("--parallel")
         {
@@ -53,7 +53,7 @@ public static class TuneCommand
         var pandaRate = new Option<float>("--panda-lr")
         {
             Description = "The babysat run's starting learning rate (too high on purpose, so the policy corrects it).",
-            DefaultValueFactory = _ => 3f,
+            DefaultValueFactory = _ => 8f,
         };
         pandaRate.Validators.Add(result =>
         {

@@ -28,13 +28,13 @@ public enum PruneKind
 public sealed record TuneDemoOptions
 {
     /// <summary>Random trials per coarse-to-fine round.</summary>
-    public int Trials { get; init; } = 24;
+    public int Trials { get; init; } = 30;
 
     /// <summary>Coarse-to-fine rounds.</summary>
     public int Rounds { get; init; } = 3;
 
     /// <summary>Epochs per trial (and for the babysat run).</summary>
-    public int Epochs { get; init; } = 400;
+    public int Epochs { get; init; } = 600;
 
     /// <summary>How many trials train at once.</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
@@ -55,7 +55,7 @@ public sealed record TuneDemoOptions
     public string PandaOptimizer { get; init; } = "momentum";
 
     /// <summary>The babysat run's starting learning rate: too high on purpose, so the policy has to correct it.</summary>
-    public float PandaLearningRate { get; init; } = 3f;
+    public float PandaLearningRate { get; init; } = 8f;
 
     /// <summary>Whether the console line can be overwritten with a live progress display.</summary>
     public bool LiveProgress { get; init; }
