@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using NumKit.Tuning;
@@ -22,18 +23,29 @@ public static class TunePlots
         foreach (SearchRound round in history.Rounds)
         {
             TrialResult[] done = round.Results.Trials.Where(r => r.IsRankable).ToArray();
-            if (done.Length == 0)
+            if (done.Length > 0)
             {
-                continue;
+                // ScottPlot has no log axis: plot log10(α) and label the ticks as powers of ten.
+                var scatter = plot.Add.ScatterPoints(
+                    done.Select(r => Math.Log10(r.Trial["alpha"])).ToArray(),
+                    done.Select(r => r.Cost).ToArray());
+                scatter.Color = palette.GetColor(round.Index);
+                scatter.MarkerSize = 9;
+                scatter.LegendText = $"round {round.Index} ({round.Name})";
             }
 
-            // ScottPlot has no log axis: plot log10(α) and label the ticks as powers of ten.
-            double[] xs = done.Select(r => Math.Log10(r.Trial["alpha"])).ToArray();
-            double[] ys = done.Select(r => r.Cost).ToArray();
-            var scatter = plot.Add.ScatterPoints(xs, ys);
-            scatter.Color = palette.GetColor(round.Index);
-            scatter.MarkerSize = 8;
-            scatter.LegendText = $"round {round.Index} ({round.Name})";
+            // Pruned trials at the cost they were stopped with: open circles in the round's colour.
+            TrialResult[] pruned = round.Results.Trials.Where(r => r.Status == TrialStatus.Pruned && r.Curve.Length > 0 && double.IsFinite(r.Curve[^1].Cost)).ToArray();
+            if (pruned.Length > 0)
+            {
+                var stopped = plot.Add.ScatterPoints(
+                    pruned.Select(r => Math.Log10(r.Trial["alpha"])).ToArray(),
+                    pruned.Select(r => r.Curve[^1].Cost).ToArray());
+                stopped.Color = palette.GetColor(round.Index);
+                stopped.MarkerShape = MarkerShape.OpenCircle;
+                stopped.MarkerSize = 6;
+                stopped.LegendText = $"round {round.Index}: pruned (cost when stopped)";
+            }
         }
 
         var ticks = new ScottPlot.TickGenerators.NumericAutomatic
@@ -44,10 +56,11 @@ public static class TunePlots
         };
         plot.Axes.Bottom.TickGenerator = ticks;
         plot.Axes.SetLimitsX(-4.1, 0.1);
-        plot.Title("Final cost against the learning rate α (completed trials)");
+        plot.Title("Final cost against the learning rate α, per coarse-to-fine round");
         plot.XLabel("α (log scale)");
-        plot.YLabel("final epoch cost");
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.YLabel("last epoch cost");
+        plot.Axes.SetLimitsY(0, 0.8);
+        plot.ShowLegend(Alignment.UpperRight);
         return Save(plot, path, 900, 550);
     }
 
@@ -70,21 +83,35 @@ public static class TunePlots
         line.LegendText = "smoothed (EWA)";
         line.Color = Colors.Blue;
         line.LineWidth = 2;
-        foreach (Correction correction in result.Corrections)
+        bool divergenceLabelled = false, plateauLabelled = false;
+        for (int i = 0; i < result.Corrections.Length; i++)
         {
+            Correction correction = result.Corrections[i];
+            bool divergence = correction.Kind == CorrectionKind.Divergence;
             var marker = plot.Add.VerticalLine(correction.Epoch);
-            marker.Color = correction.Kind == CorrectionKind.Divergence ? Colors.Red : Colors.Orange;
+            marker.Color = divergence ? Colors.Red : Colors.Orange;
             marker.LinePattern = LinePattern.Dashed;
-            marker.Text = $"{(correction.Kind == CorrectionKind.Divergence ? "restore" : "plateau")} α→{correction.NewLearningRate:G3}";
-            marker.LabelOppositeAxis = true;
+            marker.LineWidth = 1.5f;
+
+            // One legend entry per kind; the new learning rate is written beside each line.
+            if (divergence ? !divergenceLabelled : !plateauLabelled)
+            {
+                marker.LegendText = divergence ? "divergence: restore, lower α" : "plateau: lower α";
+                divergenceLabelled |= divergence;
+                plateauLabelled |= !divergence;
+            }
+
+            var text = plot.Add.Text(string.Create(CultureInfo.InvariantCulture, $"α {correction.NewLearningRate:G3}"), correction.Epoch, 0.78 - (0.04 * (i % 3)));
+            text.LabelFontColor = marker.Color;
+            text.LabelFontSize = 11;
+            text.LabelAlignment = Alignment.UpperLeft;
         }
 
-        double top = smoothed.Where(double.IsFinite).DefaultIfEmpty(1).Max();
-        plot.Axes.SetLimitsY(0, Math.Max(0.1, Math.Min(2 * top, 1.5)));
+        plot.Axes.SetLimitsY(0, 0.8);
         plot.Title($"Panda: {label} babysat, α {result.InitialLearningRate:G3} → {result.FinalLearningRate:G3}");
         plot.XLabel("epoch");
         plot.YLabel("cost");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Alignment.MiddleRight);
         return Save(plot, path, 900, 500);
     }
 
