@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text;
 using System.Threading;
 using NumKit.Demo.Course;
 using NumKit.Demo.Plots;
@@ -164,7 +165,16 @@ public static class TuneDemo
             options.Seed + 1,
             caviar: Caviar(options, null, epochs),
             cancellationToken: cancellationToken).GetAwaiter().GetResult();
-        output.WriteLine(staged.FormatRounds());
+        // One line per stage: the held dimensions' one-point ranges add nothing here.
+        foreach (string line in staged.FormatRounds().Split('\n').Where(l => !l.StartsWith("    ", StringComparison.Ordinal) && l.Trim().Length > 0))
+        {
+            output.WriteLine(line.TrimEnd('\r'));
+        }
+
+        if (staged.Best is { } stagedBest)
+        {
+            output.WriteLine(Invariant($"best of the staged search: {stagedBest.Cost:G6} at #{stagedBest.Id} {string.Join(" ", space.Select((d, i) => d.Name + "=" + d.Format(stagedBest.Trial.Values[i])))}"));
+        }
         output.WriteLine();
         if (cancellationToken.IsCancellationRequested)
         {
@@ -207,12 +217,27 @@ public static class TuneDemo
             return "No pruning: every trial ran to the end.";
         }
 
-        string at = string.Join(", ", pruned
-            .GroupBy(r => r.PrunedAtEpoch ?? -1)
-            .OrderBy(g => g.Key)
-            .Select(g => Invariant($"{g.Count()} at epoch {g.Key}")));
-        return Invariant($"Pruned {pruned.Length} of {results.Trials.Length} trials ({PrunerName(kind)}){(pruned.Length > 0 ? ": " + at : string.Empty)}.");
+        // The library prunes a trial whose cost is no longer finite whatever the pruner: report those apart.
+        TrialResult[] diverged = pruned.Where(r => r.Curve.Length > 0 && !double.IsFinite(r.Curve[^1].Cost)).ToArray();
+        TrialResult[] hopeless = pruned.Except(diverged).ToArray();
+        var text = new StringBuilder(Invariant($"Pruned {pruned.Length} of {results.Trials.Length} trials ({PrunerName(kind)})"));
+        if (hopeless.Length > 0)
+        {
+            text.Append(Invariant($"; {hopeless.Length} judged hopeless, at epoch (× trials): {EpochCounts(hopeless)}"));
+        }
+
+        if (diverged.Length > 0)
+        {
+            text.Append(Invariant($"; {diverged.Length} diverged (cost NaN or ∞) at epoch {EpochCounts(diverged)}"));
+        }
+
+        return text.Append('.').ToString();
     }
+
+    private static string EpochCounts(IEnumerable<TrialResult> trials) => string.Join(", ", trials
+        .GroupBy(r => r.PrunedAtEpoch ?? -1)
+        .OrderBy(g => g.Key)
+        .Select(g => g.Count() == 1 ? Invariant($"{g.Key}") : Invariant($"{g.Key} ×{g.Count()}")));
 
     private static CaviarOptions Caviar(TuneDemoOptions options, SearchProgress? progress, int epochs) => new()
     {
