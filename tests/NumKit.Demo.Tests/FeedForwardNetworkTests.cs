@@ -153,6 +153,21 @@ public class FeedForwardNetworkTests
     }
 
     [Fact]
+    public void The_cost_stays_finite_and_right_when_the_sigmoid_saturates()
+    {
+        // z = ±40: σ(z) is exactly 1 or 0 in float32, where −log(1 − a)·(1 − y) would be ∞·0 = NaN.
+        var network = new FeedForwardNetwork<float>([2, 1], 4);
+        network.SetParameters([1, 0, 0]);
+        network.Forward([40f, 40, -40, -40, 0, 0, 0, 0], 4);
+        Assert.Equal(1f, network.Output[0]);
+        float cost = network.Cost([1f, 0, 0, 1]);
+
+        // Right answers cost e^−40 each; wrong ones 40 + e^−40.
+        Assert.Equal(80f, cost);
+        Assert.Equal(2, network.CountCorrect([1f, 0, 0, 1]));
+    }
+
+    [Fact]
     public void Count_correct_thresholds_at_one_half()
     {
         var network = new FeedForwardNetwork<double>([2, 1], 3);

@@ -188,21 +188,30 @@ public sealed class FeedForwardNetwork<T>
 
     /// <summary>
     /// The cross-entropy of the last forward pass summed over its examples and outputs (not averaged):
-    /// Σ −y·log(a) − (1 − y)·log(1 − a), as the course's <c>compute_cost</c>.
+    /// Σ −y·log(a) − (1 − y)·log(1 − a), the course's <c>compute_cost</c>, computed from the output's
+    /// pre-activation z as Σ y·softplus(−z) + (1 − y)·softplus(z).
     /// </summary>
+    /// <remarks>
+    /// The two forms are equal (−log σ(z) = softplus(−z), −log(1 − σ(z)) = softplus(z)) and agree to
+    /// rounding where the course's is finite. Once the sigmoid saturates — σ(z) rounds to 1 from z ≈ 17 in
+    /// float32, 37 in float64 — the course's form gives log(0) and ∞·0 = NaN; this one stays exact.
+    /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="y"/> does not hold n_L × count labels.</exception>
     public T Cost(ReadOnlySpan<T> y)
     {
-        ReadOnlySpan<T> a = Output;
-        RequireLabels(y, a.Length);
+        ReadOnlySpan<T> z = _z[^1].AsSpan(0, _sizes[^1] * _count);
+        RequireLabels(y, z.Length);
         T total = T.Zero;
-        for (int i = 0; i < a.Length; i++)
+        for (int i = 0; i < z.Length; i++)
         {
-            total += (-T.Log(a[i]) * y[i]) + (-T.Log(T.One - a[i]) * (T.One - y[i]));
+            total += (y[i] * Softplus(-z[i])) + ((T.One - y[i]) * Softplus(z[i]));
         }
 
         return total;
     }
+
+    /// <summary>log(1 + eˣ) without overflow: max(x, 0) + log(1 + e^−|x|).</summary>
+    private static T Softplus(T x) => T.Max(x, T.Zero) + T.LogP1(T.Exp(-T.Abs(x)));
 
     /// <summary>
     /// Back-propagates the last forward pass into <see cref="Gradients"/>: dZ_L = (A_L − Y) / m, then for each
