@@ -298,7 +298,7 @@ public static class Panda
 
         var record = ImmutableArray.CreateBuilder<BabysitEpoch>(epochs);
         var corrections = ImmutableArray.CreateBuilder<Correction>();
-        var average = new ExponentialAverage(options.SmoothingBeta);
+        var average = new NumKit.Averages.ExponentialAverage(options.SmoothingBeta);
         double bestCost = double.PositiveInfinity;
         int bestEpoch = -1;
         double bestSmoothed = double.PositiveInfinity;
@@ -325,7 +325,7 @@ public static class Panda
                 run.RestoreCheckpoint();
                 if (restores == options.MaxRestores)
                 {
-                    record.Add(new BabysitEpoch(epoch, cost, average.Value, rate, null));
+                    record.Add(new BabysitEpoch(epoch, cost, Smoothed(average), rate, null));
                     epochFinished?.Invoke(record[^1]);
                     status = BabysitStatus.GaveUp;
                     break;
@@ -334,14 +334,14 @@ public static class Panda
                 restores++;
                 float lowered = Math.Max(rate * options.DivergenceLearningRateFactor, options.MinimumLearningRate);
                 run.LearningRate = lowered;
-                corrections.Add(new Correction(epoch, CorrectionKind.Divergence, rate, lowered, cost, average.Value, checkpointEpoch));
+                corrections.Add(new Correction(epoch, CorrectionKind.Divergence, rate, lowered, cost, Smoothed(average), checkpointEpoch));
                 correction = CorrectionKind.Divergence;
                 // The restored model starts a fresh patience window.
                 lastImprovement = epoch;
             }
             else
             {
-                average.Add(cost);
+                average.Update(cost);
                 if (cost < bestCost)
                 {
                     bestCost = cost;
@@ -350,7 +350,7 @@ public static class Panda
                     checkpointEpoch = epoch;
                 }
 
-                double smoothed = average.Value;
+                double smoothed = Smoothed(average);
                 if (smoothed < bestSmoothed * (1 - options.PlateauThreshold) || double.IsPositiveInfinity(bestSmoothed))
                 {
                     bestSmoothed = smoothed;
@@ -370,37 +370,14 @@ public static class Panda
                 }
             }
 
-            record.Add(new BabysitEpoch(epoch, cost, average.Value, rate, correction));
+            record.Add(new BabysitEpoch(epoch, cost, Smoothed(average), rate, correction));
             epochFinished?.Invoke(record[^1]);
         }
 
         return new BabysitResult(record.ToImmutable(), corrections.ToImmutable(), status, bestCost, bestEpoch, checkpointEpoch, initialRate, run.LearningRate);
     }
 
-    /// <summary>
-    /// The exponentially weighted average V_t = β·V_{t−1} + (1 − β)·θ_t with the bias correction applied
-    /// to the value read, V_t / (1 − β^t). Private here until NumKit.Averages (issue 4) lands on main.
-    /// </summary>
-    private struct ExponentialAverage
-    {
-        private readonly double _beta;
-        private double _value;
-        private double _betaPower;
-
-        public ExponentialAverage(double beta)
-        {
-            _beta = beta;
-            _value = 0;
-            _betaPower = 1;
-        }
-
-        /// <summary>The bias-corrected average, NaN before the first value.</summary>
-        public readonly double Value => _betaPower == 1 ? double.NaN : _value / (1 - _betaPower);
-
-        public void Add(double x)
-        {
-            _value = (_beta * _value) + ((1 - _beta) * x);
-            _betaPower *= _beta;
-        }
-    }
+    // The bias-corrected smoothed cost, NaN before the first epoch's cost is in.
+    private static double Smoothed(in NumKit.Averages.ExponentialAverage average)
+        => average.Count == 0 ? double.NaN : average.BiasCorrected;
 }
