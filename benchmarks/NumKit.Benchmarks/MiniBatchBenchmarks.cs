@@ -226,9 +226,9 @@ public partial class MiniBatchBenchmarks
     /// <summary>Bytes of features and labels delivered per second, in GB/s (10^9 bytes).</summary>
     private sealed class GigabytesPerSecondColumn : IColumn
     {
-        public string Id => nameof(GigabytesPerSecondColumn);
+        public string Id => "NumKit.MiniBatchGBps";
 
-        public string ColumnName => "GB/s";
+        public string ColumnName => "Data GB/s";
 
         public bool AlwaysShow => true;
 

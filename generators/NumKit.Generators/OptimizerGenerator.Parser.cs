@@ -39,8 +39,9 @@ public sealed partial class OptimizerGenerator
 
         CheckDeclaration(type, declaration, typeLocation, diagnostics);
         List<HostMember> members = Members(type);
+        // The float ones: what IOptimizerRule's Get/SetHyperparameter and checkpoints carry.
         EquatableArray<Hyperparameter> hyperparameters = members
-            .Where(m => m.IsHyperparameter)
+            .Where(m => m.IsHyperparameter && !m.IsCondition)
             .Select(m => new Hyperparameter(m.Name, HasPublicSetter(type, m.Name)))
             .ToEquatableArray();
         KernelPlan? plan = null;
@@ -123,11 +124,12 @@ public sealed partial class OptimizerGenerator
             switch (member)
             {
                 case IPropertySymbol { IsIndexer: false } property:
+                    bool isBool = property.Type.SpecialType == SpecialType.System_Boolean;
                     bool isHyperparameter = !property.IsStatic
                         && property.DeclaredAccessibility == Accessibility.Public
-                        && property.Type.SpecialType == SpecialType.System_Single
+                        && (property.Type.SpecialType == SpecialType.System_Single || isBool)
                         && property.GetMethod is { DeclaredAccessibility: Accessibility.Public };
-                    members.Add(new HostMember(property.Name, isHyperparameter, Describe(property)));
+                    members.Add(new HostMember(property.Name, isHyperparameter, Describe(property), isBool));
                     break;
                 case IFieldSymbol field:
                     members.Add(new HostMember(field.Name, false, $"a {(field.IsConst ? "constant" : "field")} of type {field.Type.ToDisplayString()}"));
@@ -140,12 +142,12 @@ public sealed partial class OptimizerGenerator
 
     private static string Describe(IPropertySymbol property)
     {
-        if (property.Type.SpecialType != SpecialType.System_Single)
+        if (property.Type.SpecialType is not (SpecialType.System_Single or SpecialType.System_Boolean))
         {
             return $"a property of type {property.Type.ToDisplayString()}";
         }
 
-        return property.IsStatic ? "a static property" : "a float property without a public getter";
+        return property.IsStatic ? "a static property" : "a property without a public getter";
     }
 
     private static bool HasPublicSetter(INamedTypeSymbol type, string name)

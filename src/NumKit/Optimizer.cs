@@ -1,66 +1,109 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace NumKit;
 
 /// <summary>
-/// Runs an optimizer rule over a fixed number of parameters: owns the rule's state buffers (allocated
+/// Runs an optimizer rule over a fixed set of parameters: owns the rule's state buffers (allocated
 /// once, here) and the step count, and steps the parameters without allocating.
 /// </summary>
+/// <remarks>
+/// <para>
+/// The parameters are one flat span, described by a <see cref="ParameterLayout"/> (one tensor named
+/// "parameters" when created from a count). Tensors can be put in groups with their own
+/// hyperparameters (<see cref="AddGroup"/>); a step then runs the kernel once per contiguous range of
+/// tensors in the same group, so each element is still read and written once.
+/// </para>
+/// <para>
+/// State is laid out per range: for a range of n elements starting at s, state buffer k holds
+/// n values at <c>StateNames.Count * s + k * n</c>. Without groups there is one range, so each state
+/// buffer is one contiguous span (<see cref="State(string)"/>).
+/// </para>
+/// </remarks>
 /// <typeparam name="TRule">The update rule, a struct declared with <see cref="OptimizerAttribute"/>.</typeparam>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public class Optimizer<TRule, T>
+public partial class Optimizer<TRule, T>
     where TRule : struct, IOptimizerRule<TRule>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private TRule _rule;
+    private const string DefaultTensorName = "parameters";
 
-    // Every per-element state buffer, one after another: buffer k is [k * ParameterCount, (k + 1) * ParameterCount).
     private readonly T[] _state;
-    private readonly double[] _scalarState;
+    private Group[] _groups;
+    private Run[] _runs;
+
+    // Which group each tensor of the layout belongs to (0, the default group, unless moved by AddGroup).
+    private readonly int[] _groupOfTensor;
 
     /// <summary>Creates an optimizer for <paramref name="parameterCount"/> parameters and allocates its state.</summary>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="parameterCount"/> is negative, or the state would not fit in one array.</exception>
     public Optimizer(TRule rule, int parameterCount)
+        : this(rule, Flat(parameterCount))
+    {
+    }
+
+    /// <summary>Creates an optimizer for the tensors of <paramref name="layout"/> (such as a <see cref="ParameterSet{T}"/>'s) and allocates its state.</summary>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The state would not fit in one array.</exception>
+    public Optimizer(TRule rule, ParameterLayout layout)
     {
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
         {
             throw new NotSupportedException($"Optimizers run over float or double parameters, not {typeof(T).Name}.");
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
-        long stateLength = (long)TRule.StateNames.Count * parameterCount;
+        ArgumentNullException.ThrowIfNull(layout);
+        long stateLength = (long)TRule.StateNames.Count * layout.ParameterCount;
         if (stateLength > Array.MaxLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(parameterCount), parameterCount,
-                $"{TRule.StateNames.Count} state buffers of {parameterCount} elements do not fit in one array.");
+            throw new ArgumentOutOfRangeException(nameof(layout), layout.ParameterCount,
+                $"{TRule.StateNames.Count} state buffers of {layout.ParameterCount} elements do not fit in one array.");
         }
 
-        _rule = rule;
-        ParameterCount = parameterCount;
+        Layout = layout;
+        ParameterCount = layout.ParameterCount;
         _state = new T[stateLength];
-        _scalarState = new double[TRule.ScalarStateNames.Count];
+        _groups = new[] { new Group(rule, TRule.ScalarStateNames.Count) };
+        _groupOfTensor = new int[layout.Count];
+        _runs = BuildRuns();
         Reset();
     }
 
-    /// <summary>How many parameters every <see cref="Step"/> updates.</summary>
+    /// <summary>The tensors this optimizer steps, in the order they sit in the flat parameter span.</summary>
+    public ParameterLayout Layout { get; }
+
+    /// <summary>How many parameters every <see cref="Step(Span{T}, ReadOnlySpan{T})"/> updates.</summary>
     public int ParameterCount { get; }
 
     /// <summary>How many steps have been applied since creation or <see cref="Reset"/>; the next step is t = StepCount + 1.</summary>
     public int StepCount { get; private set; }
 
-    /// <summary>The rule and its hyperparameters, by reference: <c>opt.Rule.Beta1 = 0.95f</c> changes the next step.</summary>
-    public ref TRule Rule => ref _rule;
+    /// <summary>How many steps <see cref="NonFiniteGradientPolicy.SkipStep"/> skipped since creation or <see cref="Reset"/>.</summary>
+    public int SkippedStepCount { get; private set; }
 
-    /// <summary>The rule's learning rate, the hyperparameter schedules drive.</summary>
+    /// <summary>What a step does when a gradient is NaN or ±Infinity; <see cref="NonFiniteGradientPolicy.Unchecked"/> (PyTorch's behaviour) unless set.</summary>
+    /// <remarks>Checking reads the gradients once more before the update, with <c>TensorPrimitives.IsFiniteAll</c>.</remarks>
+    public NonFiniteGradientPolicy NonFiniteGradients { get; set; }
+
+    /// <summary>The rule and its hyperparameters (of the default group, 0), by reference: <c>opt.Rule.Beta1 = 0.95f</c> changes the next step.</summary>
+    public ref TRule Rule => ref _groups[0].Rule;
+
+    /// <summary>The learning rate: reads the default group's; setting it sets every group's, so a schedule drives them all.</summary>
     public float LearningRate
     {
-        get => _rule.LearningRate;
-        set => _rule.LearningRate = value;
+        get => _groups[0].Rule.LearningRate;
+        set
+        {
+            foreach (Group group in _groups)
+            {
+                group.Rule.LearningRate = value;
+            }
+        }
     }
 
     /// <summary>The names of the per-element state buffers, in kernel order.</summary>
@@ -69,76 +112,236 @@ public class Optimizer<TRule, T>
     /// <summary>The names of the per-step scalar state values, in kernel order.</summary>
     public static IReadOnlyList<string> ScalarStateNames => TRule.ScalarStateNames;
 
-    /// <summary>The per-element state buffer at <paramref name="index"/> of <see cref="StateNames"/>.</summary>
-    public Span<T> State(int index)
-    {
-        if ((uint)index >= (uint)TRule.StateNames.Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"{typeof(TRule).Name} has {TRule.StateNames.Count} state buffer(s).");
-        }
-
-        return _state.AsSpan(index * ParameterCount, ParameterCount);
-    }
-
-    /// <summary>The per-element state buffer named <paramref name="name"/> in the equations (such as "m" or "v").</summary>
-    public Span<T> State(string name) => State(IndexOf(TRule.StateNames, name, "state buffer"));
-
-    /// <summary>The per-step scalar state value named <paramref name="name"/> in the equations, by reference.</summary>
-    public ref double ScalarState(string name) => ref _scalarState[IndexOf(TRule.ScalarStateNames, name, "per-step scalar state")];
-
-    /// <summary>Every per-element state buffer, packed one after another (for checkpoints and bulk copies).</summary>
-    public Span<T> PackedState => _state;
-
-    /// <summary>Every per-step scalar state value, in <see cref="ScalarStateNames"/> order.</summary>
-    public Span<double> PackedScalarState => _scalarState;
-
     /// <summary>
     /// Applies one step of the rule: t = StepCount + 1, every parameter updated from its gradient in
-    /// one pass, with no allocation.
+    /// one pass (one kernel call per group range), with no allocation.
     /// </summary>
-    /// <exception cref="ArgumentException">A span's length is not <see cref="ParameterCount"/>; nothing is changed.</exception>
+    /// <exception cref="ArgumentException">
+    /// A span's length is not <see cref="ParameterCount"/>, or a gradient is NaN or ±Infinity and
+    /// <see cref="NonFiniteGradients"/> is <see cref="NonFiniteGradientPolicy.Throw"/>; nothing is changed.
+    /// </exception>
     public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
     {
         RequireParameterLength(parameters.Length, nameof(parameters));
         RequireParameterLength(gradients.Length, nameof(gradients));
         int t = checked(StepCount + 1);
-        ApplyKernel(t, parameters, gradients);
+        if (NonFiniteGradients != NonFiniteGradientPolicy.Unchecked && !TensorPrimitives.IsFiniteAll(gradients))
+        {
+            if (NonFiniteGradients == NonFiniteGradientPolicy.Throw)
+            {
+                ThrowNonFinite(gradients);
+            }
+
+            SkippedStepCount++;
+            return;
+        }
+
+        if (_runs.Length == 1)
+        {
+            // One range (no groups): the whole span in one kernel call, the group's scalar state in place.
+            Group only = _groups[_runs[0].Group];
+            ApplyKernel(in only.Rule, t, parameters, gradients, _state, only.Scalars);
+        }
+        else
+        {
+            StepRuns(t, parameters, gradients);
+        }
+
         StepCount = t;
     }
 
-    /// <summary>Returns every state buffer to its initial value and the step count to zero.</summary>
-    public void Reset()
+    /// <summary>Applies one step to <paramref name="parameters"/>' values from its gradients.</summary>
+    /// <exception cref="ArgumentException">The set's layout is not this optimizer's, or as <see cref="Step(Span{T}, ReadOnlySpan{T})"/>.</exception>
+    public void Step(ParameterSet<T> parameters)
     {
-        for (int k = 0; k < TRule.StateNames.Count; k++)
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (!Layout.Equals(parameters.Layout))
         {
-            State(k).Fill(T.CreateTruncating(_rule.InitialState(k)));
+            throw new ArgumentException(
+                $"The parameter set's layout ({parameters.Layout}) is not this optimizer's ({Layout}).", nameof(parameters));
         }
 
-        for (int k = 0; k < _scalarState.Length; k++)
+        Step(parameters.Values, parameters.Gradients);
+    }
+
+    /// <summary>Returns every state buffer and scalar state to its initial value, and the step and skip counts to zero.</summary>
+    public void Reset()
+    {
+        foreach (Run run in _runs)
         {
-            _scalarState[k] = _rule.InitialScalarState(k);
+            TRule rule = _groups[run.Group].Rule;
+            for (int k = 0; k < TRule.StateNames.Count; k++)
+            {
+                RunState(run, k).Fill(T.CreateTruncating(rule.InitialState(k)));
+            }
+        }
+
+        foreach (Group group in _groups)
+        {
+            for (int k = 0; k < group.Scalars.Length; k++)
+            {
+                group.Scalars[k] = group.Rule.InitialScalarState(k);
+            }
         }
 
         StepCount = 0;
+        SkippedStepCount = 0;
     }
 
-    /// <summary>Restores the step count (for checkpoints); the state buffers are restored through <see cref="PackedState"/>.</summary>
-    protected void SetStepCount(int stepCount)
+    /// <summary>The per-element state buffer at <paramref name="index"/> of <see cref="StateNames"/>, over every parameter.</summary>
+    /// <exception cref="InvalidOperationException">The optimizer has groups, so the buffer is not one span: use <see cref="State(string, string)"/>.</exception>
+    public Span<T> State(int index)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(stepCount);
-        StepCount = stepCount;
+        RequireStateIndex(index);
+        if (_runs.Length != 1)
+        {
+            throw new InvalidOperationException(
+                $"With parameter groups, state '{TRule.StateNames[index]}' is laid out per group range, not as one span; use State(name, tensorName).");
+        }
+
+        return RunState(_runs[0], index);
     }
 
-    private void ApplyKernel(int t, Span<T> parameters, ReadOnlySpan<T> gradients)
+    /// <summary>The per-element state buffer named <paramref name="name"/> in the equations (such as "m" or "v"), over every parameter.</summary>
+    /// <exception cref="InvalidOperationException">The optimizer has groups: use <see cref="State(string, string)"/>.</exception>
+    public Span<T> State(string name) => State(IndexOf(TRule.StateNames, name, "state buffer"));
+
+    /// <summary>The part of state buffer <paramref name="name"/> that belongs to the tensor <paramref name="tensorName"/>.</summary>
+    public Span<T> State(string name, string tensorName)
+    {
+        int k = IndexOf(TRule.StateNames, name, "state buffer");
+        return TensorState(Layout.RequireIndexOf(tensorName, nameof(tensorName)), k);
+    }
+
+    /// <summary>The per-step scalar state value named <paramref name="name"/> in the equations, of the default group, by reference.</summary>
+    public ref double ScalarState(string name) => ref ScalarState(name, 0);
+
+    /// <summary>The per-step scalar state value named <paramref name="name"/> of group <paramref name="group"/>, by reference.</summary>
+    public ref double ScalarState(string name, int group)
+        => ref GroupAt(group).Scalars[IndexOf(TRule.ScalarStateNames, name, "per-step scalar state")];
+
+    private void StepRuns(int t, Span<T> parameters, ReadOnlySpan<T> gradients)
+    {
+        // Every range of a group starts from the group's scalar state as it was before this step (so a
+        // group split into several ranges advances it once), and the result is kept after all ranges ran.
+        int scalarCount = TRule.ScalarStateNames.Count;
+        foreach (Run run in _runs)
+        {
+            Group group = _groups[run.Group];
+            Span<double> scalars = group.NextScalars;
+            group.Scalars.CopyTo(scalars);
+            Span<T> state = _state.AsSpan(run.Start * TRule.StateNames.Count, run.Length * TRule.StateNames.Count);
+            ApplyKernel(in group.Rule, t, parameters.Slice(run.Start, run.Length), gradients.Slice(run.Start, run.Length), state, scalars);
+        }
+
+        if (scalarCount > 0)
+        {
+            foreach (Run run in _runs)
+            {
+                Group group = _groups[run.Group];
+                group.NextScalars.CopyTo(group.Scalars.AsSpan());
+            }
+        }
+    }
+
+    private static void ApplyKernel(in TRule rule, int t, Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, Span<double> scalars)
     {
         // typeof(T) is a JIT-time constant, so only one of these branches exists in the compiled code.
         if (typeof(T) == typeof(float))
         {
-            TRule.Step(in _rule, t, As<float>(parameters), As<float>(gradients), As<float>(_state.AsSpan()), _scalarState);
+            TRule.Step(in rule, t, As<float>(parameters), As<float>(gradients), As<float>(state), scalars);
         }
         else
         {
-            TRule.Step(in _rule, t, As<double>(parameters), As<double>(gradients), As<double>(_state.AsSpan()), _scalarState);
+            TRule.Step(in rule, t, As<double>(parameters), As<double>(gradients), As<double>(state), scalars);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowNonFinite(ReadOnlySpan<T> gradients)
+    {
+        int index = 0;
+        while (T.IsFinite(gradients[index]))
+        {
+            index++;
+        }
+
+        ParameterTensor tensor = Layout[Layout.IndexAt(index)];
+        throw new ArgumentException(
+            $"The gradient of '{tensor.Name}' at index {index - tensor.Offset} (element {index} of {ParameterCount}) is {gradients[index]}; "
+            + "the step was not applied and nothing changed (NonFiniteGradients is Throw).",
+            nameof(gradients));
+    }
+
+    private static ParameterLayout Flat(int parameterCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
+        return new ParameterLayout().Add(DefaultTensorName, parameterCount);
+    }
+
+    // The kernel calls of one step: maximal runs of consecutive tensors in the same group.
+    private Run[] BuildRuns()
+    {
+        var runs = new List<Run>();
+        for (int j = 0; j < Layout.Count; j++)
+        {
+            ParameterTensor tensor = Layout[j];
+            int group = _groupOfTensor[j];
+            if (runs.Count > 0 && runs[^1].Group == group)
+            {
+                runs[^1] = runs[^1] with { Length = runs[^1].Length + tensor.Length };
+            }
+            else
+            {
+                runs.Add(new Run(tensor.Offset, tensor.Length, group));
+            }
+        }
+
+        if (runs.Count == 0)
+        {
+            // An empty layout still steps (t advances) through one empty range.
+            runs.Add(new Run(0, 0, 0));
+        }
+
+        return runs.ToArray();
+    }
+
+    private Span<T> RunState(Run run, int k)
+        => _state.AsSpan(run.Start * TRule.StateNames.Count + k * run.Length, run.Length);
+
+    private Span<T> TensorState(int tensorIndex, int k)
+        => _state.AsSpan(TensorStateOffset(tensorIndex, k), Layout[tensorIndex].Length);
+
+    // Where tensor j's part of state buffer k starts in the state array: inside the range that holds the tensor.
+    private int TensorStateOffset(int tensorIndex, int k)
+    {
+        ParameterTensor tensor = Layout[tensorIndex];
+        foreach (Run run in _runs)
+        {
+            if (run.Group == _groupOfTensor[tensorIndex] && tensor.Offset >= run.Start && tensor.Offset + tensor.Length <= run.Start + run.Length)
+            {
+                return run.Start * TRule.StateNames.Count + k * run.Length + (tensor.Offset - run.Start);
+            }
+        }
+
+        throw new InvalidOperationException($"Tensor '{tensor.Name}' is in no range; this is a bug in NumKit.");
+    }
+
+    private Group GroupAt(int group)
+    {
+        if ((uint)group >= (uint)_groups.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(group), group, $"The optimizer has {_groups.Length} group(s), 0 to {_groups.Length - 1}.");
+        }
+
+        return _groups[group];
+    }
+
+    private static void RequireStateIndex(int index)
+    {
+        if ((uint)index >= (uint)TRule.StateNames.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"{typeof(TRule).Name} has {TRule.StateNames.Count} state buffer(s).");
         }
     }
 
@@ -152,6 +355,7 @@ public class Optimizer<TRule, T>
 
     private static int IndexOf(IReadOnlyList<string> names, string name, string what)
     {
+        ArgumentNullException.ThrowIfNull(name);
         for (int i = 0; i < names.Count; i++)
         {
             if (names[i] == name)
@@ -160,7 +364,7 @@ public class Optimizer<TRule, T>
             }
         }
 
-        throw new ArgumentException($"{typeof(TRule).Name} has no {what} named '{name}'; it has: {string.Join(", ", names)}.", nameof(name));
+        throw new ArgumentException($"{typeof(TRule).Name} has no {what} named '{name}'; it has: {(names.Count == 0 ? "none" : string.Join(", ", names))}.", nameof(name));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -170,11 +374,32 @@ public class Optimizer<TRule, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ReadOnlySpan<TTo> As<TTo>(ReadOnlySpan<T> span) where TTo : struct
         => MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, TTo>(ref MemoryMarshal.GetReference(span)), span.Length);
+
+    /// <summary>A group's rule and per-step scalar state; a class so the rule can be handed out by reference.</summary>
+    private sealed class Group
+    {
+        public TRule Rule;
+
+        public Group(TRule rule, int scalarCount)
+        {
+            Rule = rule;
+            Scalars = new double[scalarCount];
+            NextScalars = new double[scalarCount];
+        }
+
+        public double[] Scalars { get; }
+
+        // Where a step computes the group's next scalar state, so every range of the group starts from the same values.
+        public double[] NextScalars { get; }
+    }
+
+    /// <summary>One kernel call of a step: <paramref name="Length"/> elements from <paramref name="Start"/>, with the rule of <paramref name="Group"/>.</summary>
+    private readonly record struct Run(int Start, int Length, int Group);
 }
 
 /// <summary>
 /// Runs an optimizer rule over float parameters: <c>new Optimizer&lt;Adam&gt;(new Adam(), n)</c>
-/// allocates the state once; <see cref="Optimizer{TRule, T}.Step"/> then allocates nothing.
+/// allocates the state once; <c>Step</c> then allocates nothing.
 /// </summary>
 /// <typeparam name="TRule">The update rule, a struct declared with <see cref="OptimizerAttribute"/>.</typeparam>
 public sealed class Optimizer<TRule> : Optimizer<TRule, float>
@@ -183,6 +408,12 @@ public sealed class Optimizer<TRule> : Optimizer<TRule, float>
     /// <inheritdoc cref="Optimizer{TRule, T}(TRule, int)"/>
     public Optimizer(TRule rule, int parameterCount)
         : base(rule, parameterCount)
+    {
+    }
+
+    /// <inheritdoc cref="Optimizer{TRule, T}(TRule, ParameterLayout)"/>
+    public Optimizer(TRule rule, ParameterLayout layout)
+        : base(rule, layout)
     {
     }
 }

@@ -30,6 +30,7 @@ public class DiagnosticTests
     [InlineData("NK0014", "w = w - LearningRate * [|sqr|](g)")]
     [InlineData("NK0015", "w = w - LearningRate * ([|g > 0|])")]
     [InlineData("NK0015", "w = w - LearningRate * if([|g|], 1, 2)")]
+    [InlineData("NK0015", "w = w - LearningRate * [|Flag|] * g")]
     [InlineData("NK0016", "init [|v|] = 1\nw = w - LearningRate * g")]
     [InlineData("NK0016", "init m = [|g|]\nm = m + g\nw = w - LearningRate * m")]
     [InlineData("NK0018", "w = w - [|1e|] * g")]

@@ -71,5 +71,6 @@ internal static class GeneratorHarness
             public float Beta { get; set; }
             public float Epsilon { get; set; }
             public double Momentum { get; set; }
+            public bool Flag { get; set; }
             """;
 }

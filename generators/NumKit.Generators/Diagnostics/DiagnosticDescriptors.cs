@@ -18,7 +18,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor AssignmentToHyperparameter = Error("NK0007", "Assignment to a hyperparameter", "Cannot assign to '{0}', {1}: the equations read hyperparameters but never assign them; give the value a new name");
     public static readonly DiagnosticDescriptor ParameterNeverUpdated = Error("NK0008", "The output is never assigned", "The equations never assign '{0}'; add a statement such as '{1}'");
     public static readonly DiagnosticDescriptor UnusedVariable = Warning("NK0009", "Value never used", "'{0}' is assigned but never used to compute '{1}'");
-    public static readonly DiagnosticDescriptor HyperparameterNotFloat = Error("NK0010", "Hyperparameter is not a float property", "'{0}' is {1}; hyperparameters must be public float properties");
+    public static readonly DiagnosticDescriptor HyperparameterNotFloat = Error("NK0010", "Hyperparameter is not a float property", "'{0}' is {1}; hyperparameters must be public float (or, for conditions, bool) properties");
     public static readonly DiagnosticDescriptor NotPartialStruct = Error("NK0011", "Optimizer must be a partial struct", "The [Optimizer] type '{0}' must be declared 'partial struct' so the generator can add its kernel");
     public static readonly DiagnosticDescriptor MissingLearningRate = Error("NK0012", "Missing LearningRate", "'{0}' needs a public float property 'LearningRate' with get and set: {1}");
     public static readonly DiagnosticDescriptor WrongArgumentCount = Error("NK0013", "Wrong number of arguments", "'{0}' takes {1} argument(s) but is given {2}");

@@ -3,11 +3,12 @@ using System.Linq;
 
 namespace NumKit.Generators.Equations;
 
-/// <summary>A member of the optimizer struct, as the checker sees it: a float property is a hyperparameter.</summary>
+/// <summary>A member of the optimizer struct, as the checker sees it: a public float (or bool) property is a hyperparameter.</summary>
 /// <param name="Name">The member's name.</param>
-/// <param name="IsHyperparameter">Whether it is a public, readable float property.</param>
+/// <param name="IsHyperparameter">Whether it is a public, readable float or bool property.</param>
 /// <param name="Description">What it is, for messages when it is not a hyperparameter (such as "a double property").</param>
-internal sealed record HostMember(string Name, bool IsHyperparameter, string Description);
+/// <param name="IsCondition">Whether it is a bool property: a per-step condition, as in <c>if(Maximize, -g, g)</c>.</param>
+internal sealed record HostMember(string Name, bool IsHyperparameter, string Description, bool IsCondition = false);
 
 /// <summary>Whether a value is computed once per step or once per element.</summary>
 internal enum Rate
@@ -49,11 +50,15 @@ internal sealed class Variable
 /// <summary>The result of checking a spec: its update statements and what every name is.</summary>
 internal sealed class CheckedSpec
 {
-    public CheckedSpec(List<Statement> statements, Dictionary<string, Variable> variables)
+    public CheckedSpec(List<Statement> statements, Dictionary<string, Variable> variables, HashSet<string> conditionHyperparameters)
     {
         Statements = statements;
         Variables = variables;
+        ConditionHyperparameters = conditionHyperparameters;
     }
+
+    /// <summary>The bool hyperparameters: conditions decided once per step.</summary>
+    public HashSet<string> ConditionHyperparameters { get; }
 
     /// <summary>The update statements, in order (initializers removed).</summary>
     public List<Statement> Statements { get; }
@@ -106,7 +111,7 @@ internal sealed class Checker
         CheckInitializers(all.Where(s => s.IsInitializer));
         CheckParameterUpdated(text, updates);
         ReportUnused(updates);
-        return new CheckedSpec(updates, _variables);
+        return new CheckedSpec(updates, _variables, new HashSet<string>(_members.Values.Where(m => m.IsHyperparameter && m.IsCondition).Select(m => m.Name)));
     }
 
     // Every name a statement assigns, and the assignments that are not allowed.
@@ -300,6 +305,11 @@ internal sealed class Checker
             case NumberExpr:
                 return ValueType.Number;
             case NameExpr name:
+                if (_members.TryGetValue(name.Name, out HostMember? member) && member.IsHyperparameter)
+                {
+                    return member.IsCondition ? ValueType.Condition : ValueType.Number;
+                }
+
                 return _variables.TryGetValue(name.Name, out Variable? variable) ? variable.Type : ValueType.Number;
             case NegateExpr negate:
                 ExpectNumber(negate.Operand, "'-'");

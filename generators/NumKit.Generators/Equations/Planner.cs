@@ -93,7 +93,7 @@ internal sealed class Planner
         return new KernelPlan(
             Slots(Rate.PerElement),
             Slots(Rate.PerStep),
-            _hyperparameters.Select(h => new HyperparameterRead(h, Id(h))).ToEquatableArray(),
+            _hyperparameters.Select(h => new HyperparameterRead(h, Id(h), _spec.ConditionHyperparameters.Contains(h))).ToEquatableArray(),
             stepAssignments.ToEquatableArray(),
             _hoisted.ToEquatableArray(),
             elementAssignments.ToEquatableArray(),
@@ -234,7 +234,8 @@ internal sealed class Planner
     private bool IsCondition(Expr expr) => expr switch
     {
         BinaryExpr binary => binary.Operator >= BinaryOperator.Less,
-        NameExpr name => _spec.Variables.TryGetValue(name.Name, out Variable? variable) && variable.Type == ValueType.Condition,
+        NameExpr name => _spec.ConditionHyperparameters.Contains(name.Name)
+            || (_spec.Variables.TryGetValue(name.Name, out Variable? variable) && variable.Type == ValueType.Condition),
         _ => false,
     };
 

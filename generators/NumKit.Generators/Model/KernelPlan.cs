@@ -37,8 +37,8 @@ internal sealed record ElementAssignment(string Target, bool Declares, Expr Valu
 /// <summary>Writes the final value of a per-step scalar state back through its <c>ref</c> parameter.</summary>
 internal sealed record ScalarStateWrite(string Identifier, string FinalLocal);
 
-/// <summary>A hyperparameter the per-step code reads, copied once into a double local named <paramref name="Identifier"/>.</summary>
-internal sealed record HyperparameterRead(string Name, string Identifier);
+/// <summary>A hyperparameter the per-step code reads, copied once into a double (or, for a bool property, bool) local named <paramref name="Identifier"/>.</summary>
+internal sealed record HyperparameterRead(string Name, string Identifier, bool IsCondition);
 
 /// <summary>A schedule's formula, decided: per-step statements in order, and the local that holds the learning rate.</summary>
 internal sealed record SchedulePlan(EquatableArray<HyperparameterRead> Hyperparameters, EquatableArray<StepAssignment> StepAssignments, string Result);

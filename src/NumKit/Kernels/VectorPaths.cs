@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace NumKit.Kernels;
 
@@ -20,6 +21,7 @@ public static class VectorPaths
     public static int MaxBits => t_maxBits;
 
     /// <summary>Whether kernels on this thread may use vectors of <paramref name="bits"/> bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Allows(int bits) => t_maxBits == 0 || bits <= t_maxBits;
 
     /// <summary>

@@ -1,10 +1,21 @@
 namespace NumKit.Optimizers;
 
-/// <summary>
-/// Gradient descent with momentum in the course's form: an exponentially weighted average of the
-/// gradients, V ← β·V + (1 − β)·g, then w ← w − α·V. PyTorch's SGD momentum (SgdMomentum)
-/// differs: it drops the (1 − β) factor (so its α is effectively smaller by 1 − β) and starts V at g.
-/// </summary>
+/// <summary>Gradient descent with momentum in the course's form: an exponentially weighted average V of the gradients, then w ← w − α·V.</summary>
+/// <remarks>
+/// <para>
+/// Equations, per step: V ← β·V + (1 − β)·g, then w ← w − α·V, with V starting at 0 (the form of
+/// the deeplearning.ai course "Improving Deep Neural Networks"; the idea is Polyak's, 1964, "Some
+/// methods of speeding up the convergence of iteration methods").
+/// </para>
+/// <para>
+/// Departures: this is not <c>torch.optim.SGD(momentum=β)</c> (that is <see cref="SgdMomentum"/>):
+/// PyTorch drops the (1 − β) factor, so its step is 1 / (1 − β) times larger for the same α, and it
+/// starts V at the first gradient instead of at 0. Keras's momentum (v ← βv − α·g) folds α into V,
+/// which differs again once α changes during training. No bias correction: the first steps are
+/// short by a factor 1 − β^t, as in the course. PyTorch has no such optimizer; the reference numbers
+/// are a float64 transcription of the course's equations.
+/// </para>
+/// </remarks>
 [Optimizer("""
     V = Beta * V + (1 - Beta) * g
     w = w - LearningRate * V

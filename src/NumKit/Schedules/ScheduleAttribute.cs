@@ -4,7 +4,7 @@ namespace NumKit.Schedules;
 
 /// <summary>
 /// Declares a learning-rate schedule by its formula; the NumKit generator turns it into
-/// <c>ISchedule.At(int step)</c>, computed in double precision, allocation-free.
+/// <see cref="ISchedule.At(int)"/>, computed in double precision, allocation-free.
 /// </summary>
 /// <remarks>
 /// Apply it to a <c>partial struct</c> whose public <see cref="float"/> properties are the schedule's

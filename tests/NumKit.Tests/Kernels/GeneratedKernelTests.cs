@@ -77,6 +77,26 @@ public class GeneratedKernelTests
         }
     });
 
+    [Fact]
+    public void A_bool_hyperparameter_decides_once_per_step()
+    {
+        Check(new Ascent { Maximize = true }, 2e-6, (t, w, g, s, _) =>
+        {
+            for (int i = 0; i < w.Length; i++)
+            {
+                w[i] += 0.1f * g[i];
+            }
+        });
+        Check(new Ascent(), 2e-6, (t, w, g, s, _) =>
+        {
+            for (int i = 0; i < w.Length; i++)
+            {
+                w[i] -= 0.1f * g[i];
+            }
+        });
+        Assert.Equal(new[] { "LearningRate" }, HyperparameterNames<Ascent>());
+    }
+
     private static void Check<TRule>(TRule rule, double tolerance, Reference reference, double initialState = 0)
         where TRule : struct, IOptimizerRule<TRule>
     {
@@ -116,6 +136,10 @@ public class GeneratedKernelTests
             });
         }
     }
+
+    private static IReadOnlyList<string> HyperparameterNames<TRule>()
+        where TRule : struct, IOptimizerRule<TRule>
+        => TRule.HyperparameterNames;
 
     private static T[] Run<TRule, T>(TRule rule, double[] w0, double[][] grads)
         where TRule : struct, IOptimizerRule<TRule>

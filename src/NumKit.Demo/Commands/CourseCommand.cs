@@ -1,0 +1,134 @@
+using System;
+using System.CommandLine;
+using System.Linq;
+using NumKit.Demo.Course;
+using NumKit.Demo.Training;
+
+namespace NumKit.Demo.Commands;
+
+/// <summary>The root command: the course's optimisation experiment, with options to change the runs.</summary>
+public static class CourseCommand
+{
+    /// <summary>Builds the root command, whose action is the course experiment.</summary>
+    public static RootCommand CreateRoot()
+    {
+        var epochs = new Option<int>("--epochs", "-e")
+        {
+            Description = "Epochs per run.",
+            DefaultValueFactory = _ => 5000,
+        }.AtLeast(1);
+        var optimizers = new Option<string[]>("--optimizer", "-o")
+        {
+            Description = $"Run these optimizers instead of the course's seven runs: {string.Join(", ", OptimizerCatalog.Names)}.",
+            AllowMultipleArgumentsPerToken = true,
+        }.OneOf(OptimizerCatalog.Names.ToArray());
+        var learningRate = new Option<float?>("--learning-rate", "--lr")
+        {
+            Description = "The learning rate α (α0 with --decay) for your runs [default: 0.0007].",
+        };
+        learningRate.Validators.Add(result =>
+        {
+            float? value = result.GetValueOrDefault<float?>();
+            if (value is not null && (!float.IsFinite(value.Value) || value.Value <= 0))
+            {
+                result.AddError($"--learning-rate must be a positive number; it is {value}.");
+            }
+        });
+        var decay = new Option<string?>("--decay")
+        {
+            Description = "Learning-rate decay for your runs: none, epoch (α0/(1 + epoch)) or interval (α0/(1 + ⌊epoch/1000⌋)).",
+        };
+        decay.AcceptOnlyFromAmong("none", "epoch", "interval");
+        var batchSize = new Option<int>("--batch-size", "-b")
+        {
+            Description = "Examples per mini-batch.",
+            DefaultValueFactory = _ => 64,
+        }.AtLeast(1);
+        var precision = new Option<string?>("--precision", "-p")
+        {
+            Description = "double (float64) or single (float32) [default: double, plus float32 companion runs].",
+        };
+        precision.AcceptOnlyFromAmong("double", "float64", "single", "float32");
+        var shuffle = new Option<string?>("--shuffle")
+        {
+            Description = "course (replay numpy's shuffles), seeded (NumKit's own, see --seed) or none [default: course].",
+        };
+        shuffle.AcceptOnlyFromAmong("course", "seeded", "none");
+        var seed = new Option<ulong>("--seed")
+        {
+            Description = "Seed of NumKit's own shuffles.",
+            DefaultValueFactory = _ => 1,
+        };
+        var hidden = new Option<int[]>("--hidden")
+        {
+            Description = "Sizes of the hidden layers.",
+            DefaultValueFactory = _ => [5, 2],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        hidden.Validators.Add(result =>
+        {
+            int[] sizes = result.GetValueOrDefault<int[]>() ?? [];
+            if (sizes.Length == 0 || sizes.Any(s => s < 1))
+            {
+                result.AddError($"--hidden needs one or more layer sizes of at least 1; got [{string.Join(", ", sizes)}].");
+            }
+        });
+        var output = new Option<string>("--output")
+        {
+            Description = "Folder for the pictures.",
+            DefaultValueFactory = _ => "out",
+        };
+        var noPlots = new Option<bool>("--no-plots") { Description = "Skip the pictures." };
+        var parallel = new Option<int>("--parallel")
+        {
+            Description = "How many runs train at once.",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        }.AtLeast(1);
+
+        var root = new RootCommand(
+            "NumKit's demo: the course's optimisation experiment (gradient descent, momentum, Adam, learning-rate decay on the moons), "
+            + "its table and pictures. Name optimizers, a learning rate or a decay to run your own configurations instead.")
+        {
+            epochs, optimizers, learningRate, decay, batchSize, precision, shuffle, seed, hidden, output, noPlots, parallel,
+        };
+
+        root.SetAction(parseResult =>
+        {
+            string[] names = DemoCommandLine.Names(parseResult, optimizers);
+            var options = new CourseDemoOptions
+            {
+                Epochs = parseResult.GetValue(epochs),
+                BatchSize = parseResult.GetValue(batchSize),
+                Optimizers = names.Length == 0 ? null : names,
+                LearningRate = parseResult.GetValue(learningRate),
+                Decay = parseResult.GetValue(decay) switch
+                {
+                    "none" => DecayKind.None,
+                    "epoch" => DecayKind.EveryEpoch,
+                    "interval" => DecayKind.FixedInterval,
+                    _ => null,
+                },
+                Precision = parseResult.GetValue(precision) switch
+                {
+                    "double" or "float64" => Training.Precision.Double,
+                    "single" or "float32" => Training.Precision.Single,
+                    _ => null,
+                },
+                Shuffle = parseResult.GetValue(shuffle) switch
+                {
+                    "course" => ShuffleSource.Course,
+                    "seeded" => ShuffleSource.Seeded,
+                    "none" => ShuffleSource.None,
+                    _ => null,
+                },
+                Seed = parseResult.GetValue(seed),
+                HiddenUnits = parseResult.GetValue(hidden) ?? [5, 2],
+                OutputDirectory = parseResult.GetValue(output) ?? "out",
+                Plots = !parseResult.GetValue(noPlots),
+                Parallelism = parseResult.GetValue(parallel),
+            };
+            return CourseDemo.Run(options, parseResult.InvocationConfiguration.Output);
+        });
+        return root;
+    }
+}

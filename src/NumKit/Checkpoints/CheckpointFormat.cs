@@ -1,0 +1,216 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace NumKit.Checkpoints;
+
+/// <summary>
+/// The byte-level pieces of NumKit's optimizer checkpoint format (little-endian, via
+/// <see cref="BinaryWriter"/> and <see cref="BinaryReader"/>): header, bounded strings, value arrays.
+/// </summary>
+/// <remarks>
+/// Optimizer checkpoints, version 1, in order: the magic bytes "NKOPT\r\n\x1A"; int32 version; string rule type; byte
+/// element size (4 float, 8 double); int32 step count; int32 skipped steps; the hyperparameter,
+/// state and scalar-state names (int32 count, strings); the tensors (int32 count; per tensor: name,
+/// int32 rank, int32 dimensions); the groups (int32 count; per group: int32 member count, int32
+/// tensor indexes, float hyperparameters, double scalar state); the state values, buffer by buffer
+/// and within a buffer tensor by tensor; and an uint64 FNV-1a hash of every byte before it.
+/// Parameter files, version 1: "NKPAR\r\n\x1A"; int32 version; byte element size; the tensors as
+/// above; every value in layout order; the hash. Strings are an int32 byte count then UTF-8.
+/// </remarks>
+internal static class CheckpointFormat
+{
+    public const int Version = 1;
+
+    // "\r\n" and 0x1A catch a file mangled by text-mode transfers, as PNG's signature does.
+    public static ReadOnlySpan<byte> OptimizerMagic => "NKOPT\r\n\u001A"u8;
+
+    public static ReadOnlySpan<byte> ParametersMagic => "NKPAR\r\n\u001A"u8;
+
+    // Generous bounds on anything the reader sizes from the stream, so corrupt input cannot ask for huge allocations.
+    public const int MaxStringBytes = 4 * 1024;
+    public const int MaxNames = 1 << 16;
+
+    public static void WriteHeader(BinaryWriter writer, ReadOnlySpan<byte> magic)
+    {
+        writer.Write(magic);
+        writer.Write(Version);
+    }
+
+    public static void ReadHeader(BinaryReader reader, ReadOnlySpan<byte> expected, string what)
+    {
+        Span<byte> magic = stackalloc byte[8];
+        reader.BaseStream.ReadExactly(magic);
+        if (!magic.SequenceEqual(expected))
+        {
+            throw new InvalidDataException($"The stream is not a NumKit {what}: it does not start with the {what} header.");
+        }
+
+        int version = reader.ReadInt32();
+        if (version != Version)
+        {
+            throw new InvalidDataException($"The checkpoint is format version {version}; this NumKit reads version {Version} only.");
+        }
+    }
+
+    public static void WriteString(BinaryWriter writer, string value)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(value);
+        writer.Write(bytes.Length);
+        writer.Write(bytes);
+    }
+
+    public static string ReadString(BinaryReader reader, string what)
+    {
+        int length = reader.ReadInt32();
+        if (length < 0 || length > MaxStringBytes)
+        {
+            throw Corrupt($"{what} claims {length} bytes");
+        }
+
+        byte[] bytes = new byte[length];
+        reader.BaseStream.ReadExactly(bytes);
+        return Encoding.UTF8.GetString(bytes);
+    }
+
+    public static int ReadCount(BinaryReader reader, int max, string what)
+    {
+        int count = reader.ReadInt32();
+        if (count < 0 || count > max)
+        {
+            throw Corrupt($"{what} is {count}");
+        }
+
+        return count;
+    }
+
+    public static void WriteNames(BinaryWriter writer, System.Collections.Generic.IReadOnlyList<string> names)
+    {
+        writer.Write(names.Count);
+        foreach (string name in names)
+        {
+            WriteString(writer, name);
+        }
+    }
+
+    public static string[] ReadNames(BinaryReader reader, string what)
+    {
+        var names = new string[ReadCount(reader, MaxNames, $"the number of {what}")];
+        for (int i = 0; i < names.Length; i++)
+        {
+            names[i] = ReadString(reader, $"a name of {what}");
+        }
+
+        return names;
+    }
+
+    public static void WriteLayout(BinaryWriter writer, ParameterLayout layout)
+    {
+        writer.Write(layout.Count);
+        foreach (ParameterTensor tensor in layout)
+        {
+            WriteString(writer, tensor.Name);
+            writer.Write(tensor.Shape.Length);
+            foreach (int dimension in tensor.Shape)
+            {
+                writer.Write(dimension);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the tensors a checkpoint was saved with and returns, for each in the checkpoint's order,
+    /// the index of the tensor of <paramref name="ours"/> with that name; throws
+    /// <paramref name="mismatch"/>'s exception unless both have the same names and shapes.
+    /// </summary>
+    public static int[] ReadLayout(BinaryReader reader, ParameterLayout ours, Func<string, Exception> mismatch)
+    {
+        int count = ReadCount(reader, MaxNames, "the number of tensors");
+        var names = new string[count];
+        var shapes = new int[count][];
+        for (int i = 0; i < count; i++)
+        {
+            names[i] = ReadString(reader, "a tensor name");
+            shapes[i] = new int[ReadCount(reader, 64, $"the rank of tensor '{names[i]}'")];
+            for (int d = 0; d < shapes[i].Length; d++)
+            {
+                shapes[i][d] = reader.ReadInt32();
+            }
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var ourIndex = new int[count];
+        bool fits = count == ours.Count;
+        for (int i = 0; i < count; i++)
+        {
+            if (!seen.Add(names[i]))
+            {
+                throw Corrupt($"tensor '{names[i]}' appears twice");
+            }
+
+            ourIndex[i] = ours.IndexOf(names[i]);
+            fits &= ourIndex[i] >= 0 && ours[ourIndex[i]].SameShape(shapes[i]);
+        }
+
+        if (!fits)
+        {
+            var theirs = new StringBuilder();
+            for (int i = 0; i < count; i++)
+            {
+                theirs.Append(i == 0 ? string.Empty : ", ").Append(names[i]).Append(" [").AppendJoin(", ", shapes[i]).Append(']');
+            }
+
+            throw mismatch($"its tensors are {(count == 0 ? "none" : theirs.ToString())}, and this one's are {(ours.Count == 0 ? "none" : ours.ToString())}");
+        }
+
+        return ourIndex;
+    }
+
+    public static void WriteValues<T>(BinaryWriter writer, ReadOnlySpan<T> values)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            writer.Write(MemoryMarshal.AsBytes(values));
+            return;
+        }
+
+        // A big-endian machine: write each value's bytes reversed.
+        Span<byte> bytes = stackalloc byte[System.Runtime.CompilerServices.Unsafe.SizeOf<T>()];
+        foreach (T value in values)
+        {
+            MemoryMarshal.Write(bytes, in value);
+            bytes.Reverse();
+            writer.Write(bytes);
+        }
+    }
+
+    public static void ReadValues<T>(BinaryReader reader, Span<T> values)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values));
+        if (!BitConverter.IsLittleEndian)
+        {
+            // The bytes are little-endian: swap each value into this machine's order.
+            Span<byte> bytes = MemoryMarshal.AsBytes(values);
+            int size = bytes.Length / Math.Max(1, values.Length);
+            for (int i = 0; i < bytes.Length; i += size)
+            {
+                bytes.Slice(i, size).Reverse();
+            }
+        }
+    }
+
+    public static InvalidDataException Corrupt(string detail)
+        => new($"The checkpoint is corrupt: {detail}.");
+
+    public static InvalidDataException Truncated(EndOfStreamException inner)
+        => new("The checkpoint is truncated: the stream ended before the checkpoint did.", inner);
+
+    public static ulong ReadChecksum(BinaryReader reader) => reader.ReadUInt64();
+
+    public static void WriteChecksum(BinaryWriter writer, ulong hash) => writer.Write(hash);
+}

@@ -1,0 +1,268 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text;
+using NumKit.Checkpoints;
+
+namespace NumKit;
+
+public partial class Optimizer<TRule, T>
+{
+    private static string RuleName => typeof(TRule).FullName ?? typeof(TRule).Name;
+
+    /// <summary>
+    /// Writes everything needed to resume training to <paramref name="stream"/>: the rule's type and
+    /// every group's hyperparameters by name, the step and skip counts, every state buffer by name and
+    /// by tensor, and the tensors' names and shapes; versioned and checksummed.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be written.</exception>
+    public void SaveCheckpoint(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream cannot be written.", nameof(stream));
+        }
+
+        var hashed = new ChecksumStream(stream, writing: true);
+        using var writer = new BinaryWriter(hashed, Encoding.UTF8, leaveOpen: true);
+        CheckpointFormat.WriteHeader(writer, CheckpointFormat.OptimizerMagic);
+        CheckpointFormat.WriteString(writer, RuleName);
+        writer.Write((byte)Unsafe.SizeOf<T>());
+        writer.Write(StepCount);
+        writer.Write(SkippedStepCount);
+        CheckpointFormat.WriteNames(writer, TRule.HyperparameterNames);
+        CheckpointFormat.WriteNames(writer, TRule.StateNames);
+        CheckpointFormat.WriteNames(writer, TRule.ScalarStateNames);
+
+        CheckpointFormat.WriteLayout(writer, Layout);
+
+        writer.Write(_groups.Length);
+        for (int group = 0; group < _groups.Length; group++)
+        {
+            int[] members = Members(group);
+            writer.Write(members.Length);
+            foreach (int member in members)
+            {
+                writer.Write(member);
+            }
+
+            for (int h = 0; h < TRule.HyperparameterNames.Count; h++)
+            {
+                writer.Write(_groups[group].Rule.GetHyperparameter(h));
+            }
+
+            foreach (double value in _groups[group].Scalars)
+            {
+                writer.Write(value);
+            }
+        }
+
+        for (int k = 0; k < TRule.StateNames.Count; k++)
+        {
+            for (int j = 0; j < Layout.Count; j++)
+            {
+                CheckpointFormat.WriteValues<T>(writer, TensorState(j, k));
+            }
+        }
+
+        writer.Flush();
+        CheckpointFormat.WriteChecksum(writer, hashed.Hash);
+        writer.Flush();
+    }
+
+    /// <summary>
+    /// Restores a checkpoint written by <see cref="SaveCheckpoint"/>: hyperparameters, step and skip
+    /// counts and every state buffer (matched by state and tensor name). Everything is read and checked
+    /// before anything changes, so a refused checkpoint leaves the optimizer as it was.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The checkpoint does not fit this optimizer: another rule, precision, hyperparameter or state
+    /// names, tensors (names or shapes) or groups.
+    /// </exception>
+    /// <exception cref="InvalidDataException">The stream is not a checkpoint, is of an unknown version, is truncated or is corrupt.</exception>
+    public void LoadCheckpoint(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The stream cannot be read.", nameof(stream));
+        }
+
+        var hashed = new ChecksumStream(stream, writing: false);
+        using var reader = new BinaryReader(hashed, Encoding.UTF8, leaveOpen: true);
+        Staged staged;
+        try
+        {
+            staged = ReadCheckpoint(reader, hashed);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw CheckpointFormat.Truncated(e);
+        }
+
+        // Commit: nothing above changed the optimizer.
+        for (int group = 0; group < _groups.Length; group++)
+        {
+            _groups[group].Rule = staged.Rules[group];
+            staged.Scalars[group].CopyTo(_groups[group].Scalars, 0);
+        }
+
+        staged.State.CopyTo(_state, 0);
+        StepCount = staged.StepCount;
+        SkippedStepCount = staged.SkippedStepCount;
+    }
+
+    private Staged ReadCheckpoint(BinaryReader reader, ChecksumStream hashed)
+    {
+        CheckpointFormat.ReadHeader(reader, CheckpointFormat.OptimizerMagic, "optimizer checkpoint");
+        string rule = CheckpointFormat.ReadString(reader, "the rule name");
+        if (rule != RuleName)
+        {
+            throw Mismatch($"it was saved by a '{rule}' optimizer, and this one runs '{RuleName}'");
+        }
+
+        int size = reader.ReadByte();
+        if (size is not (4 or 8))
+        {
+            throw CheckpointFormat.Corrupt($"the value size is {size} bytes");
+        }
+
+        if (size != Unsafe.SizeOf<T>())
+        {
+            throw Mismatch($"it holds {(size == 4 ? "float" : "double")} state, and this optimizer runs {typeof(T).Name}");
+        }
+
+        int stepCount = reader.ReadInt32();
+        int skippedStepCount = reader.ReadInt32();
+        if (stepCount < 0 || skippedStepCount < 0)
+        {
+            throw CheckpointFormat.Corrupt($"the step count is {stepCount} and the skip count {skippedStepCount}");
+        }
+
+        RequireSameNames(CheckpointFormat.ReadNames(reader, "hyperparameters"), TRule.HyperparameterNames, "hyperparameters");
+        RequireSameNames(CheckpointFormat.ReadNames(reader, "state buffers"), TRule.StateNames, "state buffers");
+        RequireSameNames(CheckpointFormat.ReadNames(reader, "scalar state values"), TRule.ScalarStateNames, "per-step scalar state values");
+
+        int[] ourIndex = CheckpointFormat.ReadLayout(reader, Layout, detail => Mismatch(detail));
+        var staged = new Staged(stepCount, skippedStepCount, _groups.Length, _state.Length);
+        ReadGroups(reader, ourIndex, staged);
+
+        for (int k = 0; k < TRule.StateNames.Count; k++)
+        {
+            foreach (int j in ourIndex)
+            {
+                CheckpointFormat.ReadValues<T>(reader, staged.State.AsSpan(TensorStateOffset(j, k), Layout[j].Length));
+            }
+        }
+
+        ulong computed = hashed.Hash;
+        ulong stored = CheckpointFormat.ReadChecksum(reader);
+        if (computed != stored)
+        {
+            throw CheckpointFormat.Corrupt($"its checksum is {stored:x16} but its contents hash to {computed:x16}");
+        }
+
+        return staged;
+    }
+
+    private void ReadGroups(BinaryReader reader, int[] ourIndex, Staged staged)
+    {
+        int count = CheckpointFormat.ReadCount(reader, CheckpointFormat.MaxNames, "the number of groups");
+        if (count != _groups.Length)
+        {
+            throw Mismatch($"it has {count} parameter group(s), and this optimizer has {_groups.Length}");
+        }
+
+        for (int group = 0; group < count; group++)
+        {
+            int memberCount = CheckpointFormat.ReadCount(reader, ourIndex.Length, $"the size of group {group}");
+            var members = new int[memberCount];
+            for (int i = 0; i < memberCount; i++)
+            {
+                int member = reader.ReadInt32();
+                if ((uint)member >= (uint)ourIndex.Length)
+                {
+                    throw CheckpointFormat.Corrupt($"group {group} names tensor {member} of {ourIndex.Length}");
+                }
+
+                members[i] = ourIndex[member];
+            }
+
+            Array.Sort(members);
+            if (!members.AsSpan().SequenceEqual(Members(group)))
+            {
+                string theirs = string.Join(", ", members.Select(j => Layout[j].Name));
+                throw Mismatch($"its group {group} holds {(theirs.Length == 0 ? "no tensors" : theirs)}, and this optimizer's holds {string.Join(", ", GroupTensors(group).DefaultIfEmpty("no tensors"))}");
+            }
+
+            TRule rule = _groups[group].Rule;
+            for (int h = 0; h < TRule.HyperparameterNames.Count; h++)
+            {
+                rule.SetHyperparameter(h, reader.ReadSingle());
+            }
+
+            staged.Rules[group] = rule;
+            for (int s = 0; s < TRule.ScalarStateNames.Count; s++)
+            {
+                staged.Scalars[group][s] = reader.ReadDouble();
+            }
+        }
+    }
+
+    // The layout indexes of the tensors in a group, ascending.
+    private int[] Members(int group)
+    {
+        var members = new List<int>();
+        for (int j = 0; j < _groupOfTensor.Length; j++)
+        {
+            if (_groupOfTensor[j] == group)
+            {
+                members.Add(j);
+            }
+        }
+
+        return members.ToArray();
+    }
+
+    private static void RequireSameNames(string[] theirs, IReadOnlyList<string> ours, string what)
+    {
+        if (!theirs.SequenceEqual(ours))
+        {
+            throw Mismatch($"its {what} are ({string.Join(", ", theirs)}), and {typeof(TRule).Name}'s are ({string.Join(", ", ours)}): it was saved by another version of the rule");
+        }
+    }
+
+    private static ArgumentException Mismatch(string detail)
+        => new($"The checkpoint does not fit this optimizer: {detail}. Nothing was changed.", "stream");
+
+    /// <summary>A checkpoint read and checked, not yet applied.</summary>
+    private sealed class Staged
+    {
+        public Staged(int stepCount, int skippedStepCount, int groups, int stateLength)
+        {
+            StepCount = stepCount;
+            SkippedStepCount = skippedStepCount;
+            Rules = new TRule[groups];
+            Scalars = new double[groups][];
+            for (int group = 0; group < groups; group++)
+            {
+                Scalars[group] = new double[TRule.ScalarStateNames.Count];
+            }
+
+            State = new T[stateLength];
+        }
+
+        public int StepCount { get; }
+
+        public int SkippedStepCount { get; }
+
+        public TRule[] Rules { get; }
+
+        public double[][] Scalars { get; }
+
+        public T[] State { get; }
+    }
+}

@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+
+namespace NumKit;
+
+public partial class Optimizer<TRule, T>
+{
+    /// <summary>How many parameter groups there are: the default group 0 (every tensor not moved elsewhere) and each <see cref="AddGroup"/>.</summary>
+    public int GroupCount => _groups.Length;
+
+    /// <summary>
+    /// Moves the tensors named <paramref name="tensorNames"/> into a new group stepped with
+    /// <paramref name="rule"/>'s hyperparameters (such as no weight decay on biases), and returns the
+    /// group's number. Allowed only before the first step; the state is reset.
+    /// </summary>
+    /// <remarks>
+    /// A step still touches every element once: it calls the kernel once per maximal range of
+    /// consecutive tensors in the same group, so grouping tensors that sit next to each other in the
+    /// layout keeps the number of calls low.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">A step has already been applied (StepCount is not 0).</exception>
+    /// <exception cref="ArgumentException">No names were given, a name is not in the layout, is given twice, or is already in another added group.</exception>
+    public int AddGroup(TRule rule, params string[] tensorNames)
+    {
+        ArgumentNullException.ThrowIfNull(tensorNames);
+        if (StepCount != 0)
+        {
+            throw new InvalidOperationException(
+                $"Parameter groups must be set before the first step; {StepCount} step(s) have been applied. Call Reset() first to start over.");
+        }
+
+        if (tensorNames.Length == 0)
+        {
+            throw new ArgumentException("A group needs at least one tensor name.", nameof(tensorNames));
+        }
+
+        var indexes = new int[tensorNames.Length];
+        for (int i = 0; i < tensorNames.Length; i++)
+        {
+            int index = Layout.RequireIndexOf(tensorNames[i], nameof(tensorNames));
+            if (Array.IndexOf(indexes, index, 0, i) >= 0)
+            {
+                throw new ArgumentException($"Tensor '{tensorNames[i]}' is named twice.", nameof(tensorNames));
+            }
+
+            if (_groupOfTensor[index] != 0)
+            {
+                throw new ArgumentException($"Tensor '{tensorNames[i]}' is already in group {_groupOfTensor[index]}; a tensor belongs to one group.", nameof(tensorNames));
+            }
+
+            indexes[i] = index;
+        }
+
+        // Everything is checked: only now change anything.
+        int group = _groups.Length;
+        Array.Resize(ref _groups, group + 1);
+        _groups[group] = new Group(rule, TRule.ScalarStateNames.Count);
+        foreach (int index in indexes)
+        {
+            _groupOfTensor[index] = group;
+        }
+
+        _runs = BuildRuns();
+        Reset();
+        return group;
+    }
+
+    /// <summary>The rule of group <paramref name="group"/> (0 is <see cref="Rule"/>), by reference, to change its hyperparameters.</summary>
+    public ref TRule GroupRule(int group) => ref GroupAt(group).Rule;
+
+    /// <summary>The names of the tensors in group <paramref name="group"/>, in layout order.</summary>
+    public IReadOnlyList<string> GroupTensors(int group)
+    {
+        GroupAt(group);
+        var names = new List<string>();
+        for (int j = 0; j < Layout.Count; j++)
+        {
+            if (_groupOfTensor[j] == group)
+            {
+                names.Add(Layout[j].Name);
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>The group the tensor named <paramref name="tensorName"/> belongs to.</summary>
+    public int GroupOf(string tensorName) => _groupOfTensor[Layout.RequireIndexOf(tensorName, nameof(tensorName))];
+
+    /// <summary>How many kernel calls a step makes: the ranges of consecutive tensors in the same group.</summary>
+    public int RangeCount => _runs.Length;
+}
