@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 
 namespace NumKit.Generators.Tests;
 
@@ -11,9 +10,9 @@ namespace NumKit.Generators.Tests;
 /// </summary>
 internal static class Snapshot
 {
-    public static void Verify(string name, string actual, [CallerFilePath] string callerPath = "")
+    public static void Verify(string name, string actual)
     {
-        string folder = Path.Combine(Path.GetDirectoryName(callerPath)!, "Baselines");
+        string folder = Path.Combine(SnapshotTests.RepositoryRoot(), "tests", "NumKit.Generators.Tests", "Baselines");
         string baseline = Path.Combine(folder, name + ".txt");
         string received = Path.Combine(folder, name + ".received.txt");
         actual = actual.Replace("\r\n", "\n");

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
 namespace NumKit.Generators.Tests;
@@ -47,6 +46,20 @@ public class SnapshotTests
         Assert.DoesNotContain("\r", first);
     }
 
-    internal static string RepositoryRoot([CallerFilePath] string path = "")
-        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
+    /// <summary>
+    /// The repository's root: the first folder above the test assembly that holds NumKit.sln. (Not
+    /// [CallerFilePath]: CI builds map source paths to /_/ for deterministic output.)
+    /// </summary>
+    internal static string RepositoryRoot()
+    {
+        for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "NumKit.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No NumKit.sln above {AppContext.BaseDirectory}.");
+    }
 }
