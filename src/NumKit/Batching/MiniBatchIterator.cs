@@ -323,6 +323,9 @@ public sealed class MiniBatchIterator<T>
                 {
                     Sse.Prefetch0(ahead + line);
                 }
+
+                // A row that does not start on a cache line ends in one more line than the loop reached.
+                Sse.Prefetch0(ahead + rowBytes - 1);
             }
 
             ref T row = ref Unsafe.Add(ref from, (nint)Unsafe.Add(ref index, i) * width);
