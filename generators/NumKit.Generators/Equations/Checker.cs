@@ -242,13 +242,16 @@ internal sealed class Checker
         }
     }
 
-    public Rate RateOf(Expr expr)
+    private Rate RateOf(Expr expr) => RateOf(expr, _dialect, _variables);
+
+    /// <summary>Per element if the expression reads a per-element built-in or name; otherwise per step.</summary>
+    public static Rate RateOf(Expr expr, Dialect dialect, IReadOnlyDictionary<string, Variable> variables)
     {
         foreach (Expr node in Walk(expr))
         {
             if (node is NameExpr name
-                && (_dialect.IsElementBuiltIn(name.Name)
-                    || (_variables.TryGetValue(name.Name, out Variable? variable) && variable.Rate == Rate.PerElement)))
+                && (dialect.IsElementBuiltIn(name.Name)
+                    || (variables.TryGetValue(name.Name, out Variable? variable) && variable.Rate == Rate.PerElement)))
             {
                 return Rate.PerElement;
             }

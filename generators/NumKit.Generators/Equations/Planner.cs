@@ -188,20 +188,7 @@ internal sealed class Planner
         }
     }
 
-    private Rate RateOf(Expr expr)
-    {
-        foreach (Expr node in Checker.Walk(expr))
-        {
-            if (node is NameExpr name
-                && (_dialect.IsElementBuiltIn(name.Name)
-                    || (_spec.Variables.TryGetValue(name.Name, out Variable? variable) && variable.Rate == Rate.PerElement)))
-            {
-                return Rate.PerElement;
-            }
-        }
-
-        return Rate.PerStep;
-    }
+    private Rate RateOf(Expr expr) => Checker.RateOf(expr, _dialect, _spec.Variables);
 
     private static int? IntegerExponent(Expr exponent)
     {
