@@ -290,21 +290,21 @@ public sealed partial class OptimizerGenerator
         {
             foreach (string precision in new[] { "float", "double" })
             {
-                _w.Line($"static void {_interface}.Step(in {_type} rule, int t, global::System.Span<{precision}> w, global::System.ReadOnlySpan<{precision}> g, global::System.Span<{precision}> state, global::System.Span<double> scalarState)");
-                _w.Indent().Line("=> StepPacked(in rule, t, w, g, state, scalarState);").Unindent();
+                _w.Line($"static void {_interface}.Step(in {_type} rule, int t, global::System.Span<{precision}> w, global::System.ReadOnlySpan<{precision}> g, global::System.Span<{precision}> state, int stateStride, global::System.Span<double> scalarState)");
+                _w.Indent().Line("=> StepPacked(in rule, t, w, g, state, stateStride, scalarState);").Unindent();
                 _w.Line();
             }
 
-            _w.Line("/// <summary>Splits the packed state into its buffers and runs the kernel.</summary>");
-            _w.Line($"private static void StepPacked<T>(in {_type} rule, int t, global::System.Span<T> w, global::System.ReadOnlySpan<T> g, global::System.Span<T> state, global::System.Span<double> scalarState)");
+            _w.Line("/// <summary>Splits the packed state (buffer k at k * stateStride) into its buffers and runs the kernel.</summary>");
+            _w.Line($"private static void StepPacked<T>(in {_type} rule, int t, global::System.Span<T> w, global::System.ReadOnlySpan<T> g, global::System.Span<T> state, int stateStride, global::System.Span<double> scalarState)");
             _w.Indent().Line(TConstraint).Unindent();
             _w.Open();
-            _w.Line($"{Kernels}.KernelGuard.RequirePackedState(state.Length, {_plan.ElementStates.Count}, w.Length, nameof(state));");
+            _w.Line($"{Kernels}.KernelGuard.RequirePackedState(state.Length, {_plan.ElementStates.Count}, w.Length, stateStride, nameof(state));");
             _w.Line($"{Kernels}.KernelGuard.RequireScalarState(scalarState.Length, {_plan.ScalarStates.Count}, nameof(scalarState));");
             var arguments = new List<string> { "in rule", "t", "w", "g" };
             for (int i = 0; i < _plan.ElementStates.Count; i++)
             {
-                arguments.Add($"state.Slice({(i == 0 ? "0" : i + " * w.Length")}, w.Length)");
+                arguments.Add($"state.Slice({(i == 0 ? "0" : i + " * stateStride")}, w.Length)");
             }
 
             for (int i = 0; i < _plan.ScalarStates.Count; i++)

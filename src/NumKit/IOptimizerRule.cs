@@ -40,11 +40,14 @@ public interface IOptimizerRule<TSelf>
     double InitialScalarState(int index);
 
     /// <summary>
-    /// Applies step <paramref name="t"/> to every element, with the per-element state packed one
-    /// buffer after another in <paramref name="state"/> (<c>StateNames.Count * w.Length</c> values).
+    /// Applies step <paramref name="t"/> to every element of <paramref name="w"/>, with the per-element state
+    /// packed in <paramref name="state"/>: buffer k (of <c>StateNames</c>) is the <c>w.Length</c> values from
+    /// <c>k * stateStride</c>. A stride of <c>w.Length</c> packs the buffers one after another; a larger stride
+    /// lets a caller step one slice of a larger set (as <see cref="Optimizer{TRule, T}"/> does to split a step
+    /// across threads) with the same state array.
     /// </summary>
-    static abstract void Step(in TSelf rule, int t, Span<float> w, ReadOnlySpan<float> g, Span<float> state, Span<double> scalarState);
+    static abstract void Step(in TSelf rule, int t, Span<float> w, ReadOnlySpan<float> g, Span<float> state, int stateStride, Span<double> scalarState);
 
-    /// <inheritdoc cref="Step(in TSelf, int, Span{float}, ReadOnlySpan{float}, Span{float}, Span{double})"/>
-    static abstract void Step(in TSelf rule, int t, Span<double> w, ReadOnlySpan<double> g, Span<double> state, Span<double> scalarState);
+    /// <inheritdoc cref="Step(in TSelf, int, Span{float}, ReadOnlySpan{float}, Span{float}, int, Span{double})"/>
+    static abstract void Step(in TSelf rule, int t, Span<double> w, ReadOnlySpan<double> g, Span<double> state, int stateStride, Span<double> scalarState);
 }

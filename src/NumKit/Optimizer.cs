@@ -140,7 +140,7 @@ public partial class Optimizer<TRule, T>
         {
             // One range (no groups): the whole span in one kernel call, the group's scalar state in place.
             Group only = _groups[_runs[0].Group];
-            ApplyKernel(in only.Rule, t, parameters, gradients, _state, only.Scalars);
+            StepRange(in only.Rule, t, parameters, gradients, _state, only.Scalars);
         }
         else
         {
@@ -231,7 +231,7 @@ public partial class Optimizer<TRule, T>
             Span<double> scalars = group.NextScalars;
             group.Scalars.CopyTo(scalars);
             Span<T> state = _state.AsSpan(run.Start * TRule.StateNames.Count, run.Length * TRule.StateNames.Count);
-            ApplyKernel(in group.Rule, t, parameters.Slice(run.Start, run.Length), gradients.Slice(run.Start, run.Length), state, scalars);
+            StepRange(in group.Rule, t, parameters.Slice(run.Start, run.Length), gradients.Slice(run.Start, run.Length), state, scalars);
         }
 
         if (scalarCount > 0)
@@ -244,16 +244,17 @@ public partial class Optimizer<TRule, T>
         }
     }
 
-    private static void ApplyKernel(in TRule rule, int t, Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, Span<double> scalars)
+    // One kernel call over w with its state buffers packed 'stateStride' apart.
+    private static void ApplyKernel(in TRule rule, int t, Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, int stateStride, Span<double> scalars)
     {
         // typeof(T) is a JIT-time constant, so only one of these branches exists in the compiled code.
         if (typeof(T) == typeof(float))
         {
-            TRule.Step(in rule, t, As<float>(parameters), As<float>(gradients), As<float>(state), scalars);
+            TRule.Step(in rule, t, As<float>(parameters), As<float>(gradients), As<float>(state), stateStride, scalars);
         }
         else
         {
-            TRule.Step(in rule, t, As<double>(parameters), As<double>(gradients), As<double>(state), scalars);
+            TRule.Step(in rule, t, As<double>(parameters), As<double>(gradients), As<double>(state), stateStride, scalars);
         }
     }
 

@@ -46,13 +46,17 @@ public static class KernelGuard
         }
     }
 
-    /// <summary>Throws unless the packed state buffer holds <paramref name="buffers"/> buffers of <paramref name="parameterCount"/> elements.</summary>
+    /// <summary>
+    /// Throws unless the packed state holds <paramref name="buffers"/> buffers of <paramref name="parameterCount"/>
+    /// elements, buffer k starting at <c>k * stride</c>: the stride is at least the parameter count (the buffers do
+    /// not overlap) and the last buffer ends inside the span.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void RequirePackedState(int length, int buffers, int parameterCount, string name)
+    public static void RequirePackedState(int length, int buffers, int parameterCount, int stride, string name)
     {
-        if (length != buffers * parameterCount)
+        if (buffers > 0 && (stride < parameterCount || length < (long)(buffers - 1) * stride + parameterCount))
         {
-            ThrowPackedState(length, buffers, parameterCount, name);
+            ThrowPackedState(length, buffers, parameterCount, stride, name);
         }
     }
 
@@ -85,9 +89,12 @@ public static class KernelGuard
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowPackedState(int length, int buffers, int parameterCount, string name)
+    private static void ThrowPackedState(int length, int buffers, int parameterCount, int stride, string name)
         => throw new ArgumentException(
-            $"Span '{name}' has {length} elements but must hold {buffers} state buffer(s) of {parameterCount} elements ({buffers * parameterCount}).",
+            stride < parameterCount
+                ? $"The state stride {stride} is less than the {parameterCount} parameters, so the state buffers in '{name}' would overlap."
+                : $"Span '{name}' has {length} elements but must hold {buffers} state buffer(s) of {parameterCount} elements, "
+                  + $"{stride} apart ({(long)(buffers - 1) * stride + parameterCount}).",
             name);
 
     [DoesNotReturn]
