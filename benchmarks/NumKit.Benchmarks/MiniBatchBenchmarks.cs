@@ -43,6 +43,7 @@ public partial class MiniBatchBenchmarks
     private float[] _featureBatch = [];
     private float[] _labelBatch = [];
     private MiniBatchIterator<float> _iterator = null!;
+    private MiniBatchIterator<float> _parallelIterator = null!;
     private int[] _permutation = [];
     private int _handEpoch;
 
@@ -90,6 +91,9 @@ public partial class MiniBatchBenchmarks
         _featureBatch = new float[BatchSize * Features];
         _labelBatch = new float[BatchSize * Labels];
         _iterator = new MiniBatchIterator<float>(_features, _labels, Features, Labels, Layout, BatchSize, new MiniBatchOptions { Shuffle = Shuffle, Seed = 1 });
+        _parallelIterator = new MiniBatchIterator<float>(
+            _features, _labels, Features, Labels, Layout, BatchSize,
+            new MiniBatchOptions { Shuffle = Shuffle, Seed = 1, MaxDegreeOfParallelism = Environment.ProcessorCount });
     }
 
     [GlobalCleanup]
@@ -118,6 +122,19 @@ public partial class MiniBatchBenchmarks
     {
         float sum = 0;
         foreach (MiniBatch<float> batch in _iterator.NextEpoch())
+        {
+            sum += batch.Features[0] + batch.Labels[0];
+        }
+
+        return sum;
+    }
+
+    /// <summary>The same epoch with each batch gathered by every core (<c>MaxDegreeOfParallelism</c> = the processor count).</summary>
+    [Benchmark]
+    public float EpochParallel()
+    {
+        float sum = 0;
+        foreach (MiniBatch<float> batch in _parallelIterator.NextEpoch())
         {
             sum += batch.Features[0] + batch.Labels[0];
         }

@@ -9,7 +9,8 @@ namespace NumKit.Benchmarks;
 /// <summary>
 /// Issue 3: <see cref="Optimizer{TRule}.Step"/> for each catalog optimizer against the in-place triad
 /// (the memory-bound limit, measured in the same run), the same update composed from TensorPrimitives,
-/// and TorchSharp's torch.optim at its default thread count. Each optimizer is a category whose
+/// and TorchSharp's torch.optim at its default thread count. NumKit runs twice: on the calling thread
+/// alone (the default) and with <c>MaxDegreeOfParallelism</c> = every core, libtorch's setting. Each optimizer is a category whose
 /// baseline is NumKit, so Ratio is "times slower than NumKit"; GB/s counts the bytes a single pass must
 /// move (Adam 28 per parameter) and Triad% compares that rate with the triad's at the same N.
 /// Targets: at 16 Mi, Adam and AdamW at ≥ 85% of the triad; at every size ≥ 4x faster than TorchSharp;
@@ -41,11 +42,16 @@ public class OptimizerStepBenchmarks
     private AlignedBuffer? _state2;
     private int _t;
     private Optimizer<Sgd> _sgd = null!;
+    private Optimizer<Sgd> _sgdParallel = null!;
     private Optimizer<Momentum> _momentum = null!;
+    private Optimizer<Momentum> _momentumParallel = null!;
     private Optimizer<Adam> _adam = null!;
+    private Optimizer<Adam> _adamParallel = null!;
 #if NUMKIT_BENCH_RMSPROP_ADAMW
     private Optimizer<RmsProp> _rmsProp = null!;
+    private Optimizer<RmsProp> _rmsPropParallel = null!;
     private Optimizer<AdamW> _adamW = null!;
+    private Optimizer<AdamW> _adamWParallel = null!;
 #endif
     private TensorPrimitivesOptimizers _tensorPrimitives = null!;
     private TorchSharpOptimizer? _torch;
@@ -87,6 +93,21 @@ public class OptimizerStepBenchmarks
     [BenchmarkCategory("Sgd")]
     [BytesPerParameter(12)]
     public void Sgd_NumKit() => _sgd.Step(W, G);
+
+    /// <summary>Creates NumKit's optimizer with every core allowed (<c>MaxDegreeOfParallelism</c>).</summary>
+    [GlobalSetup(Target = nameof(Sgd_NumKitParallel))]
+    public void SetupSgdNumKitParallel()
+    {
+        CreateInputs();
+        _sgdParallel = new Optimizer<Sgd>(s_sgd, N) { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        AllocationCheck.RequireNone($"Optimizer<Sgd>.Step on {Environment.ProcessorCount} threads, N={N}", Sgd_NumKitParallel);
+    }
+
+    /// <summary>NumKit, the step split across every core (as libtorch does).</summary>
+    [Benchmark]
+    [BenchmarkCategory("Sgd")]
+    [BytesPerParameter(12)]
+    public void Sgd_NumKitParallel() => _sgdParallel.Step(W, G);
 
     /// <summary>Checks the composition against the generated kernel.</summary>
     [GlobalSetup(Target = nameof(Sgd_TensorPrimitives))]
@@ -142,6 +163,21 @@ public class OptimizerStepBenchmarks
     [BenchmarkCategory("Momentum")]
     [BytesPerParameter(20)]
     public void Momentum_NumKit() => _momentum.Step(W, G);
+
+    /// <summary>Creates NumKit's optimizer with every core allowed (<c>MaxDegreeOfParallelism</c>).</summary>
+    [GlobalSetup(Target = nameof(Momentum_NumKitParallel))]
+    public void SetupMomentumNumKitParallel()
+    {
+        CreateInputs();
+        _momentumParallel = new Optimizer<Momentum>(s_momentum, N) { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        AllocationCheck.RequireNone($"Optimizer<Momentum>.Step on {Environment.ProcessorCount} threads, N={N}", Momentum_NumKitParallel);
+    }
+
+    /// <summary>NumKit, the step split across every core (as libtorch does).</summary>
+    [Benchmark]
+    [BenchmarkCategory("Momentum")]
+    [BytesPerParameter(20)]
+    public void Momentum_NumKitParallel() => _momentumParallel.Step(W, G);
 
     /// <summary>Checks the composition against the generated kernel.</summary>
     [GlobalSetup(Target = nameof(Momentum_TensorPrimitives))]
@@ -201,6 +237,21 @@ public class OptimizerStepBenchmarks
     [BytesPerParameter(20)]
     public void RmsProp_NumKit() => _rmsProp.Step(W, G);
 
+    /// <summary>Creates NumKit's optimizer with every core allowed (<c>MaxDegreeOfParallelism</c>).</summary>
+    [GlobalSetup(Target = nameof(RmsProp_NumKitParallel))]
+    public void SetupRmsPropNumKitParallel()
+    {
+        CreateInputs();
+        _rmsPropParallel = new Optimizer<RmsProp>(s_rmsProp, N) { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        AllocationCheck.RequireNone($"Optimizer<RmsProp>.Step on {Environment.ProcessorCount} threads, N={N}", RmsProp_NumKitParallel);
+    }
+
+    /// <summary>NumKit, the step split across every core (as libtorch does).</summary>
+    [Benchmark]
+    [BenchmarkCategory("RmsProp")]
+    [BytesPerParameter(20)]
+    public void RmsProp_NumKitParallel() => _rmsPropParallel.Step(W, G);
+
     /// <summary>Checks the composition against the generated kernel.</summary>
     [GlobalSetup(Target = nameof(RmsProp_TensorPrimitives))]
     public void SetupRmsPropTensorPrimitives()
@@ -258,6 +309,21 @@ public class OptimizerStepBenchmarks
     [BytesPerParameter(28)]
     public void Adam_NumKit() => _adam.Step(W, G);
 
+    /// <summary>Creates NumKit's optimizer with every core allowed (<c>MaxDegreeOfParallelism</c>).</summary>
+    [GlobalSetup(Target = nameof(Adam_NumKitParallel))]
+    public void SetupAdamNumKitParallel()
+    {
+        CreateInputs();
+        _adamParallel = new Optimizer<Adam>(s_adam, N) { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        AllocationCheck.RequireNone($"Optimizer<Adam>.Step on {Environment.ProcessorCount} threads, N={N}", Adam_NumKitParallel);
+    }
+
+    /// <summary>NumKit, the step split across every core (as libtorch does).</summary>
+    [Benchmark]
+    [BenchmarkCategory("Adam")]
+    [BytesPerParameter(28)]
+    public void Adam_NumKitParallel() => _adamParallel.Step(W, G);
+
     /// <summary>Checks the composition against the generated kernel.</summary>
     [GlobalSetup(Target = nameof(Adam_TensorPrimitives))]
     public void SetupAdamTensorPrimitives()
@@ -313,6 +379,21 @@ public class OptimizerStepBenchmarks
     [BenchmarkCategory("AdamW")]
     [BytesPerParameter(28)]
     public void AdamW_NumKit() => _adamW.Step(W, G);
+
+    /// <summary>Creates NumKit's optimizer with every core allowed (<c>MaxDegreeOfParallelism</c>).</summary>
+    [GlobalSetup(Target = nameof(AdamW_NumKitParallel))]
+    public void SetupAdamWNumKitParallel()
+    {
+        CreateInputs();
+        _adamWParallel = new Optimizer<AdamW>(s_adamW, N) { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        AllocationCheck.RequireNone($"Optimizer<AdamW>.Step on {Environment.ProcessorCount} threads, N={N}", AdamW_NumKitParallel);
+    }
+
+    /// <summary>NumKit, the step split across every core (as libtorch does).</summary>
+    [Benchmark]
+    [BenchmarkCategory("AdamW")]
+    [BytesPerParameter(28)]
+    public void AdamW_NumKitParallel() => _adamWParallel.Step(W, G);
 
     /// <summary>Checks the composition against the generated kernel.</summary>
     [GlobalSetup(Target = nameof(AdamW_TensorPrimitives))]

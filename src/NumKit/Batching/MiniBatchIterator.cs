@@ -27,7 +27,7 @@ namespace NumKit.Batching;
 /// <para>Not thread-safe: one thread iterates at a time.</para>
 /// </remarks>
 /// <typeparam name="T">The element type of the features and labels: float and double, or any unmanaged type.</typeparam>
-public sealed class MiniBatchIterator<T>
+public sealed partial class MiniBatchIterator<T>
     where T : unmanaged
 {
     // Below this many elements per example, a plain loop moves an example faster than a call to memmove.
@@ -98,6 +98,12 @@ public sealed class MiniBatchIterator<T>
                 $"'labels' has {labels.Length} elements but Y must be {shapeY} = labelCount {labelCount} × m {exampleCount} = {(long)labelCount * exampleCount} " +
                 $"(m from 'features': {features.Length} elements / featureCount {featureCount}).",
                 nameof(labels));
+        }
+
+        if (options.MaxDegreeOfParallelism < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxDegreeOfParallelism,
+                $"'options.MaxDegreeOfParallelism' must be 0 or more (0 and 1 both gather on the iterating thread), not {options.MaxDegreeOfParallelism}.");
         }
 
         if (batchSize <= 0)
@@ -263,15 +269,20 @@ public sealed class MiniBatchIterator<T>
 
         // A batch of consecutive examples (no shuffle, or such a caller's permutation) is a block copy.
         int run = IsRun(examples) ? examples[0] : -1;
-        if (Layout == ExampleLayout.Rows)
+        int threads = run >= 0 ? 1 : GatherThreads(count);
+        if (threads > 1)
         {
-            GatherRows(_features.Span, FeatureCount, upcoming, count, run, features);
-            GatherRows(_labels.Span, LabelCount, upcoming, count, run, labels);
+            GatherSplit(upcoming, count, features, labels, threads);
+        }
+        else if (Layout == ExampleLayout.Rows)
+        {
+            GatherRows(_features.Span, FeatureCount, upcoming, 0, count, run, features);
+            GatherRows(_labels.Span, LabelCount, upcoming, 0, count, run, labels);
         }
         else
         {
-            GatherColumns(_features.Span, FeatureCount, ExampleCount, examples, run, features);
-            GatherColumns(_labels.Span, LabelCount, ExampleCount, examples, run, labels);
+            GatherColumns(_features.Span, FeatureCount, ExampleCount, examples, 0, count, run, features);
+            GatherColumns(_labels.Span, LabelCount, ExampleCount, examples, 0, count, run, labels);
         }
 
         return new MiniBatch<T>(index, features, labels, examples, FeatureCount, LabelCount, Layout);
@@ -292,8 +303,9 @@ public sealed class MiniBatchIterator<T>
     }
 
     // Rows: example e is the contiguous row source[e·width … e·width + width − 1]; copy whole rows.
-    // upcoming holds the batch's count examples, then the next few to prefetch.
-    private static unsafe void GatherRows(ReadOnlySpan<T> source, int width, ReadOnlySpan<int> upcoming, int count, int run, Span<T> destination)
+    // upcoming holds the batch's examples, then the next few to prefetch; this gathers the batch's
+    // examples begin … end − 1 into their places in destination (the whole batch's buffer).
+    private static unsafe void GatherRows(ReadOnlySpan<T> source, int width, ReadOnlySpan<int> upcoming, int begin, int end, int run, Span<T> destination)
     {
         if (width == 0)
         {
@@ -302,7 +314,7 @@ public sealed class MiniBatchIterator<T>
 
         if (run >= 0)
         {
-            source.Slice(run * width, count * width).CopyTo(destination);
+            source.Slice((run + begin) * width, (end - begin) * width).CopyTo(destination.Slice(begin * width));
             return;
         }
 
@@ -313,7 +325,7 @@ public sealed class MiniBatchIterator<T>
         ref int index = ref MemoryMarshal.GetReference(upcoming);
         int rowBytes = width * Unsafe.SizeOf<T>();
         bool prefetch = Sse.IsSupported && rowBytes <= PrefetchMaxRowBytes;
-        for (int i = 0; i < count; i++)
+        for (int i = begin; i < end; i++)
         {
             if (prefetch && i + PrefetchDistance < upcoming.Length)
             {
@@ -345,8 +357,9 @@ public sealed class MiniBatchIterator<T>
     }
 
     // Columns: source is (width, m); feature f of every example is row f. Gather row by row, so each
-    // output row is written sequentially and reads stay within one source row at a time.
-    private static void GatherColumns(ReadOnlySpan<T> source, int width, int exampleCount, ReadOnlySpan<int> examples, int run, Span<T> destination)
+    // output row is written sequentially and reads stay within one source row at a time. This gathers
+    // the batch's examples begin … end − 1 (of examples) into their columns of destination.
+    private static void GatherColumns(ReadOnlySpan<T> source, int width, int exampleCount, ReadOnlySpan<int> examples, int begin, int end, int run, Span<T> destination)
     {
         int count = examples.Length;
         for (int f = 0; f < width; f++)
@@ -355,7 +368,7 @@ public sealed class MiniBatchIterator<T>
             Span<T> target = destination.Slice(f * count, count);
             if (run >= 0)
             {
-                row.Slice(run, count).CopyTo(target);
+                row.Slice(run + begin, end - begin).CopyTo(target.Slice(begin));
                 continue;
             }
 
@@ -363,8 +376,8 @@ public sealed class MiniBatchIterator<T>
             ref T from = ref MemoryMarshal.GetReference(row);
             ref T to = ref MemoryMarshal.GetReference(target);
             ref int index = ref MemoryMarshal.GetReference(examples);
-            int i = 0;
-            for (; i <= count - 4; i += 4)
+            int i = begin;
+            for (; i <= end - 4; i += 4)
             {
                 Unsafe.Add(ref to, i) = Unsafe.Add(ref from, Unsafe.Add(ref index, i));
                 Unsafe.Add(ref to, i + 1) = Unsafe.Add(ref from, Unsafe.Add(ref index, i + 1));
@@ -372,7 +385,7 @@ public sealed class MiniBatchIterator<T>
                 Unsafe.Add(ref to, i + 3) = Unsafe.Add(ref from, Unsafe.Add(ref index, i + 3));
             }
 
-            for (; i < count; i++)
+            for (; i < end; i++)
             {
                 Unsafe.Add(ref to, i) = Unsafe.Add(ref from, Unsafe.Add(ref index, i));
             }

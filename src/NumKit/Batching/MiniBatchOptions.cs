@@ -28,4 +28,12 @@ public readonly record struct MiniBatchOptions
 
     /// <summary>Whether to skip the last batch of an epoch when it holds fewer than BatchSize examples (false: keep it).</summary>
     public bool DropLast { get; init; }
+
+    /// <summary>
+    /// How many threads may gather one shuffled batch: 0 or 1 (the default) gathers on the iterating thread;
+    /// more splits a batch of at least 2 × <c>MiniBatchIterator&lt;T&gt;.MinimumBytesPerThread</c> bytes between
+    /// it and NumKit's worker threads (the same ones a split optimizer step uses). The batches are the same
+    /// either way. A shuffled gather waits on memory, and a second core keeps twice the misses in flight.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; }
 }
