@@ -317,12 +317,19 @@ public sealed partial class OptimizerGenerator
             _w.Line();
         }
 
+        // The kernels are compiled fully optimized on their first call, skipping tiered compilation: a kernel is hot
+        // from its first call, and the tiers before the last (unoptimized, instrumented, on-stack replacement) are
+        // slower versions of the same loop that a run can otherwise spend its first steps — or a benchmark — in.
+        private const string AggressiveOptimization =
+            "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
         private void WriteUpdateCore()
         {
             var parameters = new List<string> { $"in {_type} rule", "int t", "global::System.Span<T> w", "global::System.ReadOnlySpan<T> g" };
             parameters.AddRange(_plan.ElementStates.Select(s => $"global::System.Span<T> {s.Identifier}"));
             parameters.AddRange(_plan.ScalarStates.Select(s => $"ref double {s.Identifier}"));
             _w.Line("/// <summary>The kernel for either precision: checks, per-step values, then the loop at each vector width.</summary>");
+            _w.Line(AggressiveOptimization);
             _w.Line($"private static void UpdateCore<T>({string.Join(", ", parameters)})");
             _w.Indent().Line(TConstraint).Unindent();
             _w.Open();
@@ -430,6 +437,7 @@ public sealed partial class OptimizerGenerator
             _w.Line("/// Runs the per-element equations over whole blocks of V.Count elements from <paramref name=\"index\"/>,");
             _w.Line("/// loading and storing each element of every span once; returns where the next width takes over.");
             _w.Line("/// </summary>");
+            _w.Line(AggressiveOptimization);
             _w.Line($"private static nuint Sweep<T, V>({string.Join(", ", parameters)})");
             _w.Indent().Line(TConstraint).Line(VConstraint).Unindent();
             _w.Open();
