@@ -115,4 +115,38 @@ public class Xoshiro256StarStarTests
     {
         Assert.Throws<ArgumentException>(() => new Xoshiro256StarStar(0, 0, 0, 0));
     }
+
+    // The plain Fisher–Yates the shuffle promises: swap item i with NextBelow(i + 1), i from n − 1 down.
+    private static void ReferenceShuffle<T>(ref Xoshiro256StarStar random, Span<T> items)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = (int)random.NextBelow((uint)i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    [Theory]
+    [InlineData(65_536)]
+    [InlineData(1_000_003)]
+    public void A_long_shuffle_is_the_plain_Fisher_Yates_permutation(int n)
+    {
+        var random = Xoshiro256StarStar.FromSeed(42);
+        var reference = random;
+        int[] items = Enumerable.Range(0, n).ToArray();
+        int[] expected = Enumerable.Range(0, n).ToArray();
+        random.Shuffle(items.AsSpan());
+        ReferenceShuffle(ref reference, expected.AsSpan());
+        Assert.Equal(expected, items);
+
+        // The generators made the same draws, so they continue alike.
+        Assert.Equal(reference.NextUInt64(), random.NextUInt64());
+
+        // And for wider items.
+        long[] wide = Enumerable.Range(0, n / 2).Select(x => (long)x * 3).ToArray();
+        long[] wideExpected = (long[])wide.Clone();
+        random.Shuffle(wide.AsSpan());
+        ReferenceShuffle(ref reference, wideExpected.AsSpan());
+        Assert.Equal(wideExpected, wide);
+    }
 }
