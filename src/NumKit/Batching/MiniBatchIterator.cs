@@ -325,19 +325,22 @@ public sealed partial class MiniBatchIterator<T>
         ref int index = ref MemoryMarshal.GetReference(upcoming);
         int rowBytes = width * Unsafe.SizeOf<T>();
         bool prefetch = Sse.IsSupported && rowBytes <= PrefetchMaxRowBytes;
+        if (prefetch)
+        {
+            // The first rows of this range: the loop below prefetches PrefetchDistance rows ahead of itself,
+            // so without this a range would start with that many misses in a row (a split gather's second
+            // share; the first share's rows were usually asked for by the previous batch already).
+            for (int i = begin; i < Math.Min(end, begin + PrefetchDistance); i++)
+            {
+                PrefetchRow(ref Unsafe.Add(ref from, (nint)Unsafe.Add(ref index, i) * width), rowBytes);
+            }
+        }
+
         for (int i = begin; i < end; i++)
         {
             if (prefetch && i + PrefetchDistance < upcoming.Length)
             {
-                // A hint only: if the GC moved the array since, it prefetches the wrong line, never faults.
-                byte* ahead = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref from, (nint)Unsafe.Add(ref index, i + PrefetchDistance) * width));
-                for (int line = 0; line < rowBytes; line += 64)
-                {
-                    Sse.Prefetch0(ahead + line);
-                }
-
-                // A row that does not start on a cache line ends in one more line than the loop reached.
-                Sse.Prefetch0(ahead + rowBytes - 1);
+                PrefetchRow(ref Unsafe.Add(ref from, (nint)Unsafe.Add(ref index, i + PrefetchDistance) * width), rowBytes);
             }
 
             ref T row = ref Unsafe.Add(ref from, (nint)Unsafe.Add(ref index, i) * width);
@@ -354,6 +357,21 @@ public sealed partial class MiniBatchIterator<T>
                 Unsafe.CopyBlockUnaligned(ref Unsafe.As<T, byte>(ref target), ref Unsafe.As<T, byte>(ref row), (uint)rowBytes);
             }
         }
+    }
+
+    // Asks for every cache line of a row. A hint only: if the GC moved the array since, it prefetches the
+    // wrong line, never faults.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchRow(ref T row, int rowBytes)
+    {
+        byte* start = (byte*)Unsafe.AsPointer(ref row);
+        for (int line = 0; line < rowBytes; line += 64)
+        {
+            Sse.Prefetch0(start + line);
+        }
+
+        // A row that does not start on a cache line ends in one more line than the loop reached.
+        Sse.Prefetch0(start + rowBytes - 1);
     }
 
     // Columns: source is (width, m); feature f of every example is row f. Gather row by row, so each
