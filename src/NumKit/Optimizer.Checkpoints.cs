@@ -110,7 +110,7 @@ public partial class Optimizer<TRule, T>
             staged.Scalars[group].CopyTo(_groups[group].Scalars, 0);
         }
 
-        staged.State.CopyTo(_state, 0);
+        staged.State.CopyTo(StateValues);
         StepCount = staged.StepCount;
         SkippedStepCount = staged.SkippedStepCount;
     }
@@ -147,7 +147,7 @@ public partial class Optimizer<TRule, T>
         RequireSameNames(CheckpointFormat.ReadNames(reader, "scalar state values"), TRule.ScalarStateNames, "per-step scalar state values");
 
         int[] ourIndex = CheckpointFormat.ReadLayout(reader, Layout, detail => Mismatch(detail));
-        var staged = new Staged(stepCount, skippedStepCount, _groups.Length, _state.Length);
+        var staged = new Staged(stepCount, skippedStepCount, _groups.Length, _stateLength);
         ReadGroups(reader, ourIndex, staged);
 
         for (int k = 0; k < TRule.StateNames.Count; k++)
