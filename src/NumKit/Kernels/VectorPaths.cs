@@ -9,7 +9,8 @@ namespace NumKit.Kernels;
 /// </summary>
 /// <remarks>
 /// Every path gives the same bits, so a limit changes speed, never results. The limit is per thread,
-/// so one test forcing a path cannot slow another running in parallel.
+/// so one test forcing a path cannot slow another running in parallel; the worker threads that run the
+/// slices of a split step (or gather) for this thread take on its limit for that work.
 /// </remarks>
 public static class VectorPaths
 {
@@ -19,6 +20,13 @@ public static class VectorPaths
 
     /// <summary>The widest vector, in bits, kernels may use on this thread; 0 for no limit.</summary>
     public static int MaxBits => t_maxBits;
+
+    // The raw limit, as stored: what a worker thread copies from the thread it works for.
+    internal static int RawLimit
+    {
+        get => t_maxBits;
+        set => t_maxBits = value;
+    }
 
     /// <summary>Whether kernels on this thread may use vectors of <paramref name="bits"/> bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

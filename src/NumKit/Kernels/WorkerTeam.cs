@@ -50,6 +50,9 @@ internal sealed unsafe class WorkerTeam
     private int _pending;
     private ExceptionDispatchInfo? _failure;
 
+    // The caller's VectorPaths limit, which the workers take on for the job.
+    private int _vectorLimit;
+
     private WorkerTeam(int workerCount)
     {
         _spinTicks = (long)(SpinTime.TotalSeconds * Stopwatch.Frequency);
@@ -113,6 +116,7 @@ internal sealed unsafe class WorkerTeam
             _body = body;
             _context = context;
             _failure = null;
+            _vectorLimit = VectorPaths.RawLimit;
             Volatile.Write(ref _pending, parts - 1);
 
             // Publish: the increment is a full fence, so a worker that sees the new generation sees the job,
@@ -189,6 +193,7 @@ internal sealed unsafe class WorkerTeam
                 {
                     try
                     {
+                        VectorPaths.RawLimit = _team._vectorLimit;
                         _team._body(_team._context, _part);
                     }
                     catch (Exception exception)

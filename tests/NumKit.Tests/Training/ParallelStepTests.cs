@@ -195,6 +195,35 @@ public class ParallelStepTests
         Assert.Equal(101, counts[0]);
     }
 
+    [Fact]
+    public unsafe void Workers_take_on_the_callers_vector_path_limit()
+    {
+        WorkerTeam team = WorkerTeam.Shared;
+        int parts = team.ThreadCount;
+        int* seen = stackalloc int[parts];
+        foreach (int bits in new[] { 128, 0, 256 })
+        {
+            using (VectorPaths.Limit(bits))
+            {
+                team.Run(&RecordLimit, seen, parts);
+                int expected = VectorPaths.MaxBits;
+                for (int part = 0; part < parts; part++)
+                {
+                    Assert.Equal(expected, seen[part]);
+                }
+            }
+        }
+
+        // Without a limit, the workers run without one again.
+        team.Run(&RecordLimit, seen, parts);
+        for (int part = 0; part < parts; part++)
+        {
+            Assert.Equal(0, seen[part]);
+        }
+    }
+
+    private static unsafe void RecordLimit(void* context, int part) => ((int*)context)[part] = VectorPaths.MaxBits;
+
     private static unsafe void CountPart(void* context, int part) => System.Threading.Interlocked.Increment(ref ((int*)context)[part]);
 
     private static unsafe void FailLastPart(void* context, int part)
