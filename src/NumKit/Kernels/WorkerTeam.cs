@@ -119,9 +119,9 @@ internal sealed unsafe class WorkerTeam
             _vectorLimit = VectorPaths.RawLimit;
             Volatile.Write(ref _pending, parts - 1);
 
-            // Publish: the increment is a full fence, so a worker that sees the new generation sees the job,
-            // and (Dekker-style, against the worker's exchange on its Sleeping flag) a worker about to sleep
-            // either sees the new generation or is seen sleeping here and woken.
+            // Publish: the exchange is a full fence, so a worker that sees the new ticket sees the job, and
+            // (Dekker-style, against the worker's exchange on its sleeping flag) a worker about to sleep
+            // either sees the new ticket or is seen sleeping here and woken.
             long generation = (Volatile.Read(ref _ticket) >> 8) + 1;
             Interlocked.Exchange(ref _ticket, (generation << 8) | (long)parts);
             for (int i = 0; i < parts - 1; i++)
