@@ -10,7 +10,8 @@ public sealed partial class OptimizerGenerator
 {
     private const string Kernels = "global::NumKit.Kernels";
     private const string TConstraint = "where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>";
-    private const string VConstraint = "where V : struct, " + Kernels + ".ISimd<V, T>";
+    private const string VConstraint = "where V : struct, " + Kernels + ".ISimd<V, TVector, T>";
+    private const string TVectorConstraint = "where TVector : struct";
 
     /// <summary>Writes the generated half of one rule. Sees only the spec: strings, records and the plan.</summary>
     internal static string Emit(OptimizerSpec spec, KernelPlan plan)
@@ -367,12 +368,12 @@ public sealed partial class OptimizerGenerator
             foreach (string width in new[] { "Simd512", "Simd256", "Simd128" })
             {
                 _w.Line($"if ({Kernels}.{width}<T>.IsEnabled)").Open();
-                _w.Line($"index = Sweep<T, {Kernels}.{width}<T>>({sweepArguments});");
+                _w.Line($"index = Sweep<T, global::System.Runtime.Intrinsics.Vector{width.Substring(4)}<T>, {Kernels}.{width}<T>>({sweepArguments});");
                 _w.Close();
                 _w.Line();
             }
 
-            _w.Line($"Sweep<T, {Kernels}.Scalar<T>>({sweepArguments});");
+            _w.Line($"Sweep<T, T, {Kernels}.Scalar<T>>({sweepArguments});");
             _w.Close();
             _w.Line();
         }
@@ -438,15 +439,15 @@ public sealed partial class OptimizerGenerator
             _w.Line("/// loading and storing each element of every span once; returns where the next width takes over.");
             _w.Line("/// </summary>");
             _w.Line(AggressiveOptimization);
-            _w.Line($"private static nuint Sweep<T, V>({string.Join(", ", parameters)})");
-            _w.Indent().Line(TConstraint).Line(VConstraint).Unindent();
+            _w.Line($"private static nuint Sweep<T, TVector, V>({string.Join(", ", parameters)})");
+            _w.Indent().Line(TConstraint).Line(TVectorConstraint).Line(VConstraint).Unindent();
             _w.Open();
             foreach (HoistedValue hoisted in _plan.Hoisted)
             {
                 string comment = hoisted.Name == hoisted.Equation ? string.Empty : " // " + hoisted.Equation;
                 _w.Line(hoisted.IsCondition
                     ? $"bool {hoisted.Name} = perStep.{hoisted.Name};{comment}"
-                    : $"V {hoisted.Name} = V.Broadcast(perStep.{hoisted.Name});{comment}");
+                    : $"TVector {hoisted.Name} = V.Broadcast(perStep.{hoisted.Name});{comment}");
             }
 
             if (_plan.Hoisted.Count > 0)
@@ -473,13 +474,13 @@ public sealed partial class OptimizerGenerator
                 {
                     if (!loaded.Contains(id) && Reads(assignment.Value, id))
                     {
-                        _w.Line($"V {id} = V.Load(ref {_refs[id]}, index);");
+                        _w.Line($"TVector {id} = V.Load(ref {_refs[id]}, index);");
                         loaded.Add(id);
                     }
                 }
 
                 bool declaresSpan = _refs.ContainsKey(assignment.Target) && loaded.Add(assignment.Target);
-                string declaration = assignment.Declares || declaresSpan ? "V " : string.Empty;
+                string declaration = assignment.Declares || declaresSpan ? "TVector " : string.Empty;
                 _w.Line($"{declaration}{assignment.Target} = {CSharpExpression.Vector(assignment.Value, _perStepConditions)};");
             }
 

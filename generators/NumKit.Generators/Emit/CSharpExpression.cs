@@ -8,8 +8,9 @@ namespace NumKit.Generators.Emit;
 
 /// <summary>
 /// Prints a lowered equation tree as C#: per-step trees as double arithmetic, per-element trees as
-/// operations on the kernel's block type <c>V</c>. Parentheses follow the tree exactly, so C#
-/// evaluates in the order the equations were written (a + b + c stays (a + b) + c).
+/// calls of the kernel's operations <c>V</c> on its blocks (<c>V.Add(a, b)</c>), nested as the tree is.
+/// Parentheses and calls follow the tree exactly, so C# evaluates in the order the equations were
+/// written (a + b + c stays (a + b) + c).
 /// </summary>
 internal sealed class CSharpExpression
 {
@@ -45,12 +46,13 @@ internal sealed class CSharpExpression
     // C# precedence, loosest first: ?: (1), equality (2), relational (3), additive (4), multiplicative (5), unary (6), primary (7).
     private int Precedence(Expr expr) => expr switch
     {
+        // Per element, every operation is a call: primary.
+        BinaryExpr or NegateExpr when _vector => 7,
         ConditionalExpr when !IsMask(expr) => 1,
         BinaryExpr { Operator: BinaryOperator.Equal or BinaryOperator.NotEqual } when !_vector => 2,
         BinaryExpr { Operator: >= BinaryOperator.Less } when !_vector => 3,
         BinaryExpr { Operator: BinaryOperator.Add or BinaryOperator.Subtract } => 4,
         BinaryExpr { Operator: BinaryOperator.Multiply or BinaryOperator.Divide } => 5,
-        BinaryExpr { Operator: BinaryOperator.Power, Right: NumberExpr { Value: 2 or 3 }, Left: NameExpr } when _vector => 5,
         NegateExpr => 6,
         _ => 7,
     };
@@ -76,6 +78,9 @@ internal sealed class CSharpExpression
             case NameExpr name:
                 builder.Append(name.Name);
                 break;
+            case NegateExpr negate when _vector:
+                Call(builder, "V.Negate", negate.Operand);
+                break;
             case NegateExpr negate:
                 builder.Append('-');
                 // "- -x" must not become the decrement operator "--x".
@@ -91,6 +96,9 @@ internal sealed class CSharpExpression
                 break;
             case BinaryExpr binary when binary.Operator >= BinaryOperator.Less && _vector:
                 Call(builder, "V." + VectorComparison(binary.Operator), binary.Left, binary.Right);
+                break;
+            case BinaryExpr binary when _vector:
+                Call(builder, "V." + VectorArithmetic(binary.Operator), binary.Left, binary.Right);
                 break;
             case BinaryExpr binary:
                 // Left-associative: the left operand may share the operator's precedence, the right may not.
@@ -127,8 +135,9 @@ internal sealed class CSharpExpression
         }
         else if (power.Right is NumberExpr { Value: 2 or 3 } exponent && power.Left is NameExpr name)
         {
-            // A small power of a name reads best as the product it is: g^2 is g * g.
-            builder.Append(string.Join(" * ", Enumerable.Repeat(name.Name, (int)exponent.Value)));
+            // A small power of a name is the product it is: g^2 is g * g, (g * g) * g for g^3.
+            string product = "V.Multiply(" + name.Name + ", " + name.Name + ")";
+            builder.Append(exponent.Value == 2 ? product : "V.Multiply(" + product + ", " + name.Name + ")");
         }
         else if (power.Right is NumberExpr whole)
         {
@@ -172,6 +181,14 @@ internal sealed class CSharpExpression
             _ => "global::NumKit.Kernels.SimdMath." + char.ToUpperInvariant(function[0]) + function.Substring(1),
         };
     }
+
+    private static string VectorArithmetic(BinaryOperator op) => op switch
+    {
+        BinaryOperator.Add => "Add",
+        BinaryOperator.Subtract => "Subtract",
+        BinaryOperator.Multiply => "Multiply",
+        _ => "Divide",
+    };
 
     private static string VectorComparison(BinaryOperator op) => op switch
     {

@@ -24,7 +24,7 @@ internal sealed class Identifiers
     // The names the kernel's own code uses; an equation name equal to one of them gets a trailing '_'.
     private static readonly HashSet<string> s_kernelNames = new()
     {
-        "rule", "index", "length", "perStep", "T", "V", "at", "state", "scalarState", "global", "System", "NumKit",
+        "rule", "index", "length", "perStep", "T", "V", "TVector", "at", "state", "stateStride", "scalarState", "global", "System", "NumKit",
     };
 
     private readonly HashSet<string> _taken = new();

@@ -4,16 +4,11 @@ using System.Runtime.Intrinsics;
 
 namespace NumKit.Kernels;
 
-/// <summary>A <see cref="Vector128{T}"/> as an <see cref="ISimd{TSelf, T}"/> block.</summary>
+/// <summary>A <see cref="Vector128{T}"/> as an <see cref="ISimd{TSelf, TVector, T}"/> block.</summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public readonly struct Simd128<T> : ISimd<Simd128<T>, T>
+public readonly struct Simd128<T> : ISimd<Simd128<T>, Vector128<T>, T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private readonly Vector128<T> _value;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Simd128(Vector128<T> value) => _value = value;
-
     /// <inheritdoc/>
     public static int Count => Vector128<T>.Count;
 
@@ -22,138 +17,138 @@ public readonly struct Simd128<T> : ISimd<Simd128<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> Broadcast(T value) => new(Vector128.Create(value));
+    public static Vector128<T> Broadcast(T value) => Vector128.Create(value);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> Load(ref T source, nuint index) => new(Vector128.LoadUnsafe(ref source, index));
+    public static Vector128<T> Load(ref T source, nuint index) => Vector128.LoadUnsafe(ref source, index);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Simd128<T> value, ref T destination, nuint index) => value._value.StoreUnsafe(ref destination, index);
+    public static void Store(Vector128<T> value, ref T destination, nuint index) => value.StoreUnsafe(ref destination, index);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> operator +(Simd128<T> left, Simd128<T> right) => new(left._value + right._value);
+    public static Vector128<T> Add(Vector128<T> left, Vector128<T> right) => left + right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> operator -(Simd128<T> left, Simd128<T> right) => new(left._value - right._value);
+    public static Vector128<T> Subtract(Vector128<T> left, Vector128<T> right) => left - right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> operator *(Simd128<T> left, Simd128<T> right) => new(left._value * right._value);
+    public static Vector128<T> Multiply(Vector128<T> left, Vector128<T> right) => left * right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> operator /(Simd128<T> left, Simd128<T> right) => new(left._value / right._value);
+    public static Vector128<T> Divide(Vector128<T> left, Vector128<T> right) => left / right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> operator -(Simd128<T> value) => new(-value._value);
+    public static Vector128<T> Negate(Vector128<T> value) => -value;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> Sqrt(Simd128<T> x) => new(Vector128.Sqrt(x._value));
+    public static Vector128<T> Sqrt(Vector128<T> x) => Vector128.Sqrt(x);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> Abs(Simd128<T> x) => new(Vector128.Abs(x._value));
+    public static Vector128<T> Abs(Vector128<T> x) => Vector128.Abs(x);
 
     /// <inheritdoc/>
-    public static Simd128<T> Exp(Simd128<T> x)
+    public static Vector128<T> Exp(Vector128<T> x)
     {
-        Vector128<T> result = x._value;
+        Vector128<T> result = x;
         for (int lane = 0; lane < Vector128<T>.Count; lane++)
         {
             result = result.WithElement(lane, T.Exp(result.GetElement(lane)));
         }
 
-        return new(result);
+        return result;
     }
 
     /// <inheritdoc/>
-    public static Simd128<T> Log(Simd128<T> x)
+    public static Vector128<T> Log(Vector128<T> x)
     {
-        Vector128<T> result = x._value;
+        Vector128<T> result = x;
         for (int lane = 0; lane < Vector128<T>.Count; lane++)
         {
             result = result.WithElement(lane, T.Log(result.GetElement(lane)));
         }
 
-        return new(result);
+        return result;
     }
 
     /// <inheritdoc/>
-    public static Simd128<T> Floor(Simd128<T> x)
+    public static Vector128<T> Floor(Vector128<T> x)
     {
-        Vector128<T> result = x._value;
+        Vector128<T> result = x;
         for (int lane = 0; lane < Vector128<T>.Count; lane++)
         {
             result = result.WithElement(lane, T.Floor(result.GetElement(lane)));
         }
 
-        return new(result);
+        return result;
     }
 
     /// <inheritdoc/>
-    public static Simd128<T> Cos(Simd128<T> x)
+    public static Vector128<T> Cos(Vector128<T> x)
     {
-        Vector128<T> result = x._value;
+        Vector128<T> result = x;
         for (int lane = 0; lane < Vector128<T>.Count; lane++)
         {
             result = result.WithElement(lane, T.Cos(result.GetElement(lane)));
         }
 
-        return new(result);
+        return result;
     }
 
     /// <inheritdoc/>
-    public static Simd128<T> Pow(Simd128<T> x, Simd128<T> y)
+    public static Vector128<T> Pow(Vector128<T> x, Vector128<T> y)
     {
-        Vector128<T> result = x._value;
+        Vector128<T> result = x;
         for (int lane = 0; lane < Vector128<T>.Count; lane++)
         {
-            result = result.WithElement(lane, T.Pow(result.GetElement(lane), y._value.GetElement(lane)));
+            result = result.WithElement(lane, T.Pow(result.GetElement(lane), y.GetElement(lane)));
         }
 
-        return new(result);
+        return result;
     }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> LessThan(Simd128<T> left, Simd128<T> right) => new(Vector128.LessThan(left._value, right._value));
+    public static Vector128<T> LessThan(Vector128<T> left, Vector128<T> right) => Vector128.LessThan(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> LessThanOrEqual(Simd128<T> left, Simd128<T> right) => new(Vector128.LessThanOrEqual(left._value, right._value));
+    public static Vector128<T> LessThanOrEqual(Vector128<T> left, Vector128<T> right) => Vector128.LessThanOrEqual(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> GreaterThan(Simd128<T> left, Simd128<T> right) => new(Vector128.GreaterThan(left._value, right._value));
+    public static Vector128<T> GreaterThan(Vector128<T> left, Vector128<T> right) => Vector128.GreaterThan(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> GreaterThanOrEqual(Simd128<T> left, Simd128<T> right) => new(Vector128.GreaterThanOrEqual(left._value, right._value));
+    public static Vector128<T> GreaterThanOrEqual(Vector128<T> left, Vector128<T> right) => Vector128.GreaterThanOrEqual(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> Equal(Simd128<T> left, Simd128<T> right) => new(Vector128.Equals(left._value, right._value));
+    public static Vector128<T> Equal(Vector128<T> left, Vector128<T> right) => Vector128.Equals(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> NotEqual(Simd128<T> left, Simd128<T> right) => new(~Vector128.Equals(left._value, right._value));
+    public static Vector128<T> NotEqual(Vector128<T> left, Vector128<T> right) => ~Vector128.Equals(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> And(Simd128<T> left, Simd128<T> right) => new(left._value & right._value);
+    public static Vector128<T> And(Vector128<T> left, Vector128<T> right) => left & right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> Or(Simd128<T> left, Simd128<T> right) => new(left._value | right._value);
+    public static Vector128<T> Or(Vector128<T> left, Vector128<T> right) => left | right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> Select(Simd128<T> mask, Simd128<T> whenTrue, Simd128<T> whenFalse)
-        => new(Vector128.ConditionalSelect(mask._value, whenTrue._value, whenFalse._value));
+    public static Vector128<T> Select(Vector128<T> mask, Vector128<T> whenTrue, Vector128<T> whenFalse)
+        => Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
 }

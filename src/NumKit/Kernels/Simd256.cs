@@ -4,16 +4,11 @@ using System.Runtime.Intrinsics;
 
 namespace NumKit.Kernels;
 
-/// <summary>A <see cref="Vector256{T}"/> as an <see cref="ISimd{TSelf, T}"/> block.</summary>
+/// <summary>A <see cref="Vector256{T}"/> as an <see cref="ISimd{TSelf, TVector, T}"/> block.</summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public readonly struct Simd256<T> : ISimd<Simd256<T>, T>
+public readonly struct Simd256<T> : ISimd<Simd256<T>, Vector256<T>, T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private readonly Vector256<T> _value;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Simd256(Vector256<T> value) => _value = value;
-
     /// <inheritdoc/>
     public static int Count => Vector256<T>.Count;
 
@@ -22,138 +17,138 @@ public readonly struct Simd256<T> : ISimd<Simd256<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> Broadcast(T value) => new(Vector256.Create(value));
+    public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> Load(ref T source, nuint index) => new(Vector256.LoadUnsafe(ref source, index));
+    public static Vector256<T> Load(ref T source, nuint index) => Vector256.LoadUnsafe(ref source, index);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Simd256<T> value, ref T destination, nuint index) => value._value.StoreUnsafe(ref destination, index);
+    public static void Store(Vector256<T> value, ref T destination, nuint index) => value.StoreUnsafe(ref destination, index);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> operator +(Simd256<T> left, Simd256<T> right) => new(left._value + right._value);
+    public static Vector256<T> Add(Vector256<T> left, Vector256<T> right) => left + right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> operator -(Simd256<T> left, Simd256<T> right) => new(left._value - right._value);
+    public static Vector256<T> Subtract(Vector256<T> left, Vector256<T> right) => left - right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> operator *(Simd256<T> left, Simd256<T> right) => new(left._value * right._value);
+    public static Vector256<T> Multiply(Vector256<T> left, Vector256<T> right) => left * right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> operator /(Simd256<T> left, Simd256<T> right) => new(left._value / right._value);
+    public static Vector256<T> Divide(Vector256<T> left, Vector256<T> right) => left / right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> operator -(Simd256<T> value) => new(-value._value);
+    public static Vector256<T> Negate(Vector256<T> value) => -value;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> Sqrt(Simd256<T> x) => new(Vector256.Sqrt(x._value));
+    public static Vector256<T> Sqrt(Vector256<T> x) => Vector256.Sqrt(x);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> Abs(Simd256<T> x) => new(Vector256.Abs(x._value));
+    public static Vector256<T> Abs(Vector256<T> x) => Vector256.Abs(x);
 
     /// <inheritdoc/>
-    public static Simd256<T> Exp(Simd256<T> x)
+    public static Vector256<T> Exp(Vector256<T> x)
     {
-        Vector256<T> result = x._value;
+        Vector256<T> result = x;
         for (int lane = 0; lane < Vector256<T>.Count; lane++)
         {
             result = result.WithElement(lane, T.Exp(result.GetElement(lane)));
         }
 
-        return new(result);
+        return result;
     }
 
     /// <inheritdoc/>
-    public static Simd256<T> Log(Simd256<T> x)
+    public static Vector256<T> Log(Vector256<T> x)
     {
-        Vector256<T> result = x._value;
+        Vector256<T> result = x;
         for (int lane = 0; lane < Vector256<T>.Count; lane++)
         {
             result = result.WithElement(lane, T.Log(result.GetElement(lane)));
         }
 
-        return new(result);
+        return result;
     }
 
     /// <inheritdoc/>
-    public static Simd256<T> Floor(Simd256<T> x)
+    public static Vector256<T> Floor(Vector256<T> x)
     {
-        Vector256<T> result = x._value;
+        Vector256<T> result = x;
         for (int lane = 0; lane < Vector256<T>.Count; lane++)
         {
             result = result.WithElement(lane, T.Floor(result.GetElement(lane)));
         }
 
-        return new(result);
+        return result;
     }
 
     /// <inheritdoc/>
-    public static Simd256<T> Cos(Simd256<T> x)
+    public static Vector256<T> Cos(Vector256<T> x)
     {
-        Vector256<T> result = x._value;
+        Vector256<T> result = x;
         for (int lane = 0; lane < Vector256<T>.Count; lane++)
         {
             result = result.WithElement(lane, T.Cos(result.GetElement(lane)));
         }
 
-        return new(result);
+        return result;
     }
 
     /// <inheritdoc/>
-    public static Simd256<T> Pow(Simd256<T> x, Simd256<T> y)
+    public static Vector256<T> Pow(Vector256<T> x, Vector256<T> y)
     {
-        Vector256<T> result = x._value;
+        Vector256<T> result = x;
         for (int lane = 0; lane < Vector256<T>.Count; lane++)
         {
-            result = result.WithElement(lane, T.Pow(result.GetElement(lane), y._value.GetElement(lane)));
+            result = result.WithElement(lane, T.Pow(result.GetElement(lane), y.GetElement(lane)));
         }
 
-        return new(result);
+        return result;
     }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> LessThan(Simd256<T> left, Simd256<T> right) => new(Vector256.LessThan(left._value, right._value));
+    public static Vector256<T> LessThan(Vector256<T> left, Vector256<T> right) => Vector256.LessThan(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> LessThanOrEqual(Simd256<T> left, Simd256<T> right) => new(Vector256.LessThanOrEqual(left._value, right._value));
+    public static Vector256<T> LessThanOrEqual(Vector256<T> left, Vector256<T> right) => Vector256.LessThanOrEqual(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> GreaterThan(Simd256<T> left, Simd256<T> right) => new(Vector256.GreaterThan(left._value, right._value));
+    public static Vector256<T> GreaterThan(Vector256<T> left, Vector256<T> right) => Vector256.GreaterThan(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> GreaterThanOrEqual(Simd256<T> left, Simd256<T> right) => new(Vector256.GreaterThanOrEqual(left._value, right._value));
+    public static Vector256<T> GreaterThanOrEqual(Vector256<T> left, Vector256<T> right) => Vector256.GreaterThanOrEqual(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> Equal(Simd256<T> left, Simd256<T> right) => new(Vector256.Equals(left._value, right._value));
+    public static Vector256<T> Equal(Vector256<T> left, Vector256<T> right) => Vector256.Equals(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> NotEqual(Simd256<T> left, Simd256<T> right) => new(~Vector256.Equals(left._value, right._value));
+    public static Vector256<T> NotEqual(Vector256<T> left, Vector256<T> right) => ~Vector256.Equals(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> And(Simd256<T> left, Simd256<T> right) => new(left._value & right._value);
+    public static Vector256<T> And(Vector256<T> left, Vector256<T> right) => left & right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> Or(Simd256<T> left, Simd256<T> right) => new(left._value | right._value);
+    public static Vector256<T> Or(Vector256<T> left, Vector256<T> right) => left | right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> Select(Simd256<T> mask, Simd256<T> whenTrue, Simd256<T> whenFalse)
-        => new(Vector256.ConditionalSelect(mask._value, whenTrue._value, whenFalse._value));
+    public static Vector256<T> Select(Vector256<T> mask, Vector256<T> whenTrue, Vector256<T> whenFalse)
+        => Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
 }

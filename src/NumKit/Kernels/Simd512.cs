@@ -4,16 +4,11 @@ using System.Runtime.Intrinsics;
 
 namespace NumKit.Kernels;
 
-/// <summary>A <see cref="Vector512{T}"/> as an <see cref="ISimd{TSelf, T}"/> block.</summary>
+/// <summary>A <see cref="Vector512{T}"/> as an <see cref="ISimd{TSelf, TVector, T}"/> block.</summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public readonly struct Simd512<T> : ISimd<Simd512<T>, T>
+public readonly struct Simd512<T> : ISimd<Simd512<T>, Vector512<T>, T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private readonly Vector512<T> _value;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Simd512(Vector512<T> value) => _value = value;
-
     /// <inheritdoc/>
     public static int Count => Vector512<T>.Count;
 
@@ -22,138 +17,138 @@ public readonly struct Simd512<T> : ISimd<Simd512<T>, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> Broadcast(T value) => new(Vector512.Create(value));
+    public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> Load(ref T source, nuint index) => new(Vector512.LoadUnsafe(ref source, index));
+    public static Vector512<T> Load(ref T source, nuint index) => Vector512.LoadUnsafe(ref source, index);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Simd512<T> value, ref T destination, nuint index) => value._value.StoreUnsafe(ref destination, index);
+    public static void Store(Vector512<T> value, ref T destination, nuint index) => value.StoreUnsafe(ref destination, index);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> operator +(Simd512<T> left, Simd512<T> right) => new(left._value + right._value);
+    public static Vector512<T> Add(Vector512<T> left, Vector512<T> right) => left + right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> operator -(Simd512<T> left, Simd512<T> right) => new(left._value - right._value);
+    public static Vector512<T> Subtract(Vector512<T> left, Vector512<T> right) => left - right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> operator *(Simd512<T> left, Simd512<T> right) => new(left._value * right._value);
+    public static Vector512<T> Multiply(Vector512<T> left, Vector512<T> right) => left * right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> operator /(Simd512<T> left, Simd512<T> right) => new(left._value / right._value);
+    public static Vector512<T> Divide(Vector512<T> left, Vector512<T> right) => left / right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> operator -(Simd512<T> value) => new(-value._value);
+    public static Vector512<T> Negate(Vector512<T> value) => -value;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> Sqrt(Simd512<T> x) => new(Vector512.Sqrt(x._value));
+    public static Vector512<T> Sqrt(Vector512<T> x) => Vector512.Sqrt(x);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> Abs(Simd512<T> x) => new(Vector512.Abs(x._value));
+    public static Vector512<T> Abs(Vector512<T> x) => Vector512.Abs(x);
 
     /// <inheritdoc/>
-    public static Simd512<T> Exp(Simd512<T> x)
+    public static Vector512<T> Exp(Vector512<T> x)
     {
-        Vector512<T> result = x._value;
+        Vector512<T> result = x;
         for (int lane = 0; lane < Vector512<T>.Count; lane++)
         {
             result = result.WithElement(lane, T.Exp(result.GetElement(lane)));
         }
 
-        return new(result);
+        return result;
     }
 
     /// <inheritdoc/>
-    public static Simd512<T> Log(Simd512<T> x)
+    public static Vector512<T> Log(Vector512<T> x)
     {
-        Vector512<T> result = x._value;
+        Vector512<T> result = x;
         for (int lane = 0; lane < Vector512<T>.Count; lane++)
         {
             result = result.WithElement(lane, T.Log(result.GetElement(lane)));
         }
 
-        return new(result);
+        return result;
     }
 
     /// <inheritdoc/>
-    public static Simd512<T> Floor(Simd512<T> x)
+    public static Vector512<T> Floor(Vector512<T> x)
     {
-        Vector512<T> result = x._value;
+        Vector512<T> result = x;
         for (int lane = 0; lane < Vector512<T>.Count; lane++)
         {
             result = result.WithElement(lane, T.Floor(result.GetElement(lane)));
         }
 
-        return new(result);
+        return result;
     }
 
     /// <inheritdoc/>
-    public static Simd512<T> Cos(Simd512<T> x)
+    public static Vector512<T> Cos(Vector512<T> x)
     {
-        Vector512<T> result = x._value;
+        Vector512<T> result = x;
         for (int lane = 0; lane < Vector512<T>.Count; lane++)
         {
             result = result.WithElement(lane, T.Cos(result.GetElement(lane)));
         }
 
-        return new(result);
+        return result;
     }
 
     /// <inheritdoc/>
-    public static Simd512<T> Pow(Simd512<T> x, Simd512<T> y)
+    public static Vector512<T> Pow(Vector512<T> x, Vector512<T> y)
     {
-        Vector512<T> result = x._value;
+        Vector512<T> result = x;
         for (int lane = 0; lane < Vector512<T>.Count; lane++)
         {
-            result = result.WithElement(lane, T.Pow(result.GetElement(lane), y._value.GetElement(lane)));
+            result = result.WithElement(lane, T.Pow(result.GetElement(lane), y.GetElement(lane)));
         }
 
-        return new(result);
+        return result;
     }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> LessThan(Simd512<T> left, Simd512<T> right) => new(Vector512.LessThan(left._value, right._value));
+    public static Vector512<T> LessThan(Vector512<T> left, Vector512<T> right) => Vector512.LessThan(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> LessThanOrEqual(Simd512<T> left, Simd512<T> right) => new(Vector512.LessThanOrEqual(left._value, right._value));
+    public static Vector512<T> LessThanOrEqual(Vector512<T> left, Vector512<T> right) => Vector512.LessThanOrEqual(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> GreaterThan(Simd512<T> left, Simd512<T> right) => new(Vector512.GreaterThan(left._value, right._value));
+    public static Vector512<T> GreaterThan(Vector512<T> left, Vector512<T> right) => Vector512.GreaterThan(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> GreaterThanOrEqual(Simd512<T> left, Simd512<T> right) => new(Vector512.GreaterThanOrEqual(left._value, right._value));
+    public static Vector512<T> GreaterThanOrEqual(Vector512<T> left, Vector512<T> right) => Vector512.GreaterThanOrEqual(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> Equal(Simd512<T> left, Simd512<T> right) => new(Vector512.Equals(left._value, right._value));
+    public static Vector512<T> Equal(Vector512<T> left, Vector512<T> right) => Vector512.Equals(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> NotEqual(Simd512<T> left, Simd512<T> right) => new(~Vector512.Equals(left._value, right._value));
+    public static Vector512<T> NotEqual(Vector512<T> left, Vector512<T> right) => ~Vector512.Equals(left, right);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> And(Simd512<T> left, Simd512<T> right) => new(left._value & right._value);
+    public static Vector512<T> And(Vector512<T> left, Vector512<T> right) => left & right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> Or(Simd512<T> left, Simd512<T> right) => new(left._value | right._value);
+    public static Vector512<T> Or(Vector512<T> left, Vector512<T> right) => left | right;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> Select(Simd512<T> mask, Simd512<T> whenTrue, Simd512<T> whenFalse)
-        => new(Vector512.ConditionalSelect(mask._value, whenTrue._value, whenFalse._value));
+    public static Vector512<T> Select(Vector512<T> mask, Vector512<T> whenTrue, Vector512<T> whenFalse)
+        => Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
 }

@@ -2,7 +2,7 @@ namespace NumKit.Kernels;
 
 /// <summary>
 /// The functions of the equation language for per-step values (computed once per step in double
-/// precision), with the same NaN rules as their per-element forms on <see cref="ISimd{TSelf, T}"/>.
+/// precision), with the same NaN rules as their per-element forms on <see cref="ISimd{TSelf, TVector, T}"/>.
 /// </summary>
 public static class SimdMath
 {
