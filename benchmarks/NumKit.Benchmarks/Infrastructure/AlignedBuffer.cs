@@ -3,13 +3,15 @@ using System.Runtime.InteropServices;
 namespace NumKit.Benchmarks.Infrastructure;
 
 /// <summary>
-/// A block of native memory aligned to a 64-byte cache line, so every benchmark case sees its
-/// arrays at the same alignment (a managed array's alignment changes from run to run, and a
-/// 32-byte vector that straddles two cache lines costs a second access).
+/// A block of native memory that starts on a 4 KiB page, so every benchmark case sees its arrays at the
+/// same alignment and at the same distances from one another modulo 4 KiB, whatever the allocator handed
+/// out for the cases before: a managed array's alignment changes from run to run, a 32-byte vector that
+/// straddles two cache lines costs a second access, and a load whose address matches an earlier store's
+/// modulo 4 KiB can wait for it ("4K aliasing") — which made the small sizes depend on allocation order.
 /// </summary>
 public sealed unsafe class AlignedBuffer : IDisposable
 {
-    private const nuint Alignment = 64;
+    private const nuint Alignment = 4096;
 
     private float* _pointer;
 
