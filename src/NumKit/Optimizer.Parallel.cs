@@ -50,7 +50,7 @@ public unsafe partial class Optimizer<TRule, T>
     // 'state' (w.Length apart): on this thread, or split into slices across the worker team.
     private void StepRange(in TRule rule, int t, Span<T> w, ReadOnlySpan<T> g, Span<T> state, Span<double> scalars)
     {
-        int threads = ThreadsFor(w.Length);
+        int threads = WorkerTeam.PartsFor(_maxDegreeOfParallelism, w.Length, MinimumParametersPerThread);
         if (threads <= 1)
         {
             ApplyKernel(in rule, t, w, g, state, w.Length, scalars);
@@ -58,17 +58,6 @@ public unsafe partial class Optimizer<TRule, T>
         }
 
         StepSliced(in rule, t, w, g, state, scalars, threads);
-    }
-
-    private int ThreadsFor(int length)
-    {
-        if (_maxDegreeOfParallelism <= 1 || length < 2 * MinimumParametersPerThread)
-        {
-            return 1;
-        }
-
-        int byLength = length / MinimumParametersPerThread;
-        return Math.Min(Math.Min(_maxDegreeOfParallelism, byLength), WorkerTeam.Shared.ThreadCount);
     }
 
     private static void StepSliced(in TRule rule, int t, Span<T> w, ReadOnlySpan<T> g, Span<T> state, Span<double> scalars, int threads)

@@ -15,23 +15,12 @@ public sealed partial class MiniBatchIterator<T>
     /// </summary>
     public const int MinimumBytesPerThread = 16 * 1024;
 
+    // A share holds at least one example, so never more shares than examples.
     private int GatherThreads(int count)
-    {
-        int degree = Options.MaxDegreeOfParallelism;
-        if (degree <= 1)
-        {
-            return 1;
-        }
-
-        long bytes = (long)count * (FeatureCount + LabelCount) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-        if (bytes < 2L * MinimumBytesPerThread)
-        {
-            return 1;
-        }
-
-        long byBytes = bytes / MinimumBytesPerThread;
-        return (int)Math.Min(Math.Min(degree, byBytes), Math.Min(count, WorkerTeam.Shared.ThreadCount));
-    }
+        => Math.Min(count, WorkerTeam.PartsFor(
+            Options.MaxDegreeOfParallelism,
+            (long)count * (FeatureCount + LabelCount) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(),
+            MinimumBytesPerThread));
 
     private unsafe void GatherSplit(ReadOnlySpan<int> upcoming, int count, Span<T> features, Span<T> labels, int threads)
     {

@@ -89,6 +89,22 @@ internal sealed unsafe class WorkerTeam
     public int ThreadCount => _workers.Length + 1;
 
     /// <summary>
+    /// How many parts to cut <paramref name="work"/> units into: 1 unless the caller allows more than one
+    /// thread and there are at least two parts' worth of <paramref name="minimumPerPart"/>; otherwise as
+    /// many parts of at least that much as <paramref name="maxDegree"/> and the shared team allow. Starts
+    /// the shared team only when it returns more than 1.
+    /// </summary>
+    public static int PartsFor(int maxDegree, long work, long minimumPerPart)
+    {
+        if (maxDegree <= 1 || work < 2 * minimumPerPart)
+        {
+            return 1;
+        }
+
+        return (int)Math.Min(Math.Min(maxDegree, work / minimumPerPart), Shared.ThreadCount);
+    }
+
+    /// <summary>
     /// Runs <c>body(context, part)</c> for every part from 0 to <paramref name="parts"/> − 1 and returns when all
     /// have finished: part 0 on the calling thread, the others on workers (or all on the calling thread when the
     /// team is busy). <paramref name="context"/> must stay valid (pinned, or on the caller's stack) for the call.
