@@ -5,6 +5,7 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Text;
 using NumKit.Checkpoints;
+using NumKit.Stepping;
 
 namespace NumKit;
 
@@ -15,7 +16,7 @@ public partial class Optimizer<TRule, T>
     /// <summary>
     /// Writes everything needed to resume training to <paramref name="stream"/>: the rule's type and
     /// every group's hyperparameters by name, the step and skip counts, every state buffer by name and
-    /// by tensor, and the tensors' names and shapes; versioned and checksummed.
+    /// by tensor with the type it is stored as, and the tensors' names and shapes; versioned and checksummed.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be written.</exception>
     public void SaveCheckpoint(Stream stream)
@@ -28,7 +29,7 @@ public partial class Optimizer<TRule, T>
 
         var hashed = new ChecksumStream(stream, writing: true);
         using var writer = new BinaryWriter(hashed, Encoding.UTF8, leaveOpen: true);
-        CheckpointFormat.WriteHeader(writer, CheckpointFormat.OptimizerMagic);
+        CheckpointFormat.WriteHeader(writer, CheckpointFormat.OptimizerMagic, CheckpointFormat.OptimizerVersion);
         CheckpointFormat.WriteString(writer, RuleName);
         writer.Write((byte)Unsafe.SizeOf<T>());
         writer.Write(StepCount);
@@ -36,13 +37,14 @@ public partial class Optimizer<TRule, T>
         CheckpointFormat.WriteNames(writer, TRule.HyperparameterNames);
         CheckpointFormat.WriteNames(writer, TRule.StateNames);
         CheckpointFormat.WriteNames(writer, TRule.ScalarStateNames);
+        CheckpointFormat.WriteNames(writer, StorageNamesOfState());
 
         CheckpointFormat.WriteLayout(writer, Layout);
 
-        writer.Write(_groups.Length);
-        for (int group = 0; group < _groups.Length; group++)
+        writer.Write(_plan.Count);
+        for (int group = 0; group < _plan.Count; group++)
         {
-            int[] members = Members(group);
+            int[] members = _plan.Members(group);
             writer.Write(members.Length);
             foreach (int member in members)
             {
@@ -51,10 +53,10 @@ public partial class Optimizer<TRule, T>
 
             for (int h = 0; h < TRule.HyperparameterNames.Count; h++)
             {
-                writer.Write(_groups[group].Rule.GetHyperparameter(h));
+                writer.Write(_plan.Groups[group].Rule.GetHyperparameter(h));
             }
 
-            foreach (double value in _groups[group].Scalars)
+            foreach (double value in _plan.Groups[group].Scalars)
             {
                 writer.Write(value);
             }
@@ -64,7 +66,7 @@ public partial class Optimizer<TRule, T>
         {
             for (int j = 0; j < Layout.Count; j++)
             {
-                CheckpointFormat.WriteValues<T>(writer, TensorState(j, k));
+                CheckpointFormat.WriteValues<T>(writer, TensorState(_state, j, k));
             }
         }
 
@@ -80,7 +82,7 @@ public partial class Optimizer<TRule, T>
     /// </summary>
     /// <exception cref="ArgumentException">
     /// The checkpoint does not fit this optimizer: another rule, precision, hyperparameter or state
-    /// names, tensors (names or shapes) or groups.
+    /// names, state storage (the message names both), tensors (names or shapes) or groups.
     /// </exception>
     /// <exception cref="InvalidDataException">The stream is not a checkpoint, is of an unknown version, is truncated or is corrupt.</exception>
     public void LoadCheckpoint(Stream stream)
@@ -104,20 +106,20 @@ public partial class Optimizer<TRule, T>
         }
 
         // Commit: nothing above changed the optimizer.
-        for (int group = 0; group < _groups.Length; group++)
+        for (int group = 0; group < _plan.Count; group++)
         {
-            _groups[group].Rule = staged.Rules[group];
-            staged.Scalars[group].CopyTo(_groups[group].Scalars, 0);
+            _plan.Groups[group].Rule = staged.Rules[group];
+            staged.Scalars[group].CopyTo(_plan.Groups[group].Scalars, 0);
         }
 
-        staged.State.CopyTo(StateValues);
+        staged.State.Values.CopyTo(_state.Values);
         StepCount = staged.StepCount;
         SkippedStepCount = staged.SkippedStepCount;
     }
 
     private Staged ReadCheckpoint(BinaryReader reader, ChecksumStream hashed)
     {
-        CheckpointFormat.ReadHeader(reader, CheckpointFormat.OptimizerMagic, "optimizer checkpoint");
+        int version = CheckpointFormat.ReadHeader(reader, CheckpointFormat.OptimizerMagic, "optimizer checkpoint", CheckpointFormat.OptimizerVersion);
         string rule = CheckpointFormat.ReadString(reader, "the rule name");
         if (rule != RuleName)
         {
@@ -145,16 +147,21 @@ public partial class Optimizer<TRule, T>
         RequireSameNames(CheckpointFormat.ReadNames(reader, "hyperparameters"), TRule.HyperparameterNames, "hyperparameters");
         RequireSameNames(CheckpointFormat.ReadNames(reader, "state buffers"), TRule.StateNames, "state buffers");
         RequireSameNames(CheckpointFormat.ReadNames(reader, "scalar state values"), TRule.ScalarStateNames, "per-step scalar state values");
+        string elementStorage = StorageNames.Of<T>();
+        string[] storage = version >= CheckpointFormat.FirstVersionWithStorage
+            ? CheckpointFormat.ReadNames(reader, "state storage names")
+            : Enumerable.Repeat(elementStorage, TRule.StateNames.Count).ToArray(); // version 1: every buffer as the element type
+        RequireSameStorage(storage);
 
         int[] ourIndex = CheckpointFormat.ReadLayout(reader, Layout, detail => Mismatch(detail));
-        var staged = new Staged(stepCount, skippedStepCount, _groups.Length, _stateLength);
+        var staged = new Staged(stepCount, skippedStepCount, _plan.Count, _state.BufferCount, ParameterCount);
         ReadGroups(reader, ourIndex, staged);
 
         for (int k = 0; k < TRule.StateNames.Count; k++)
         {
             foreach (int j in ourIndex)
             {
-                CheckpointFormat.ReadValues<T>(reader, staged.State.AsSpan(TensorStateOffset(j, k), Layout[j].Length));
+                CheckpointFormat.ReadValues<T>(reader, TensorState(staged.State, j, k));
             }
         }
 
@@ -171,9 +178,9 @@ public partial class Optimizer<TRule, T>
     private void ReadGroups(BinaryReader reader, int[] ourIndex, Staged staged)
     {
         int count = CheckpointFormat.ReadCount(reader, CheckpointFormat.MaxNames, "the number of groups");
-        if (count != _groups.Length)
+        if (count != _plan.Count)
         {
-            throw Mismatch($"it has {count} parameter group(s), and this optimizer has {_groups.Length}");
+            throw Mismatch($"it has {count} parameter group(s), and this optimizer has {_plan.Count}");
         }
 
         for (int group = 0; group < count; group++)
@@ -192,13 +199,13 @@ public partial class Optimizer<TRule, T>
             }
 
             Array.Sort(members);
-            if (!members.AsSpan().SequenceEqual(Members(group)))
+            if (!members.AsSpan().SequenceEqual(_plan.Members(group)))
             {
                 string theirs = string.Join(", ", members.Select(j => Layout[j].Name));
                 throw Mismatch($"its group {group} holds {(theirs.Length == 0 ? "no tensors" : theirs)}, and this optimizer's holds {string.Join(", ", GroupTensors(group).DefaultIfEmpty("no tensors"))}");
             }
 
-            TRule rule = _groups[group].Rule;
+            TRule rule = _plan.Groups[group].Rule;
             for (int h = 0; h < TRule.HyperparameterNames.Count; h++)
             {
                 rule.SetHyperparameter(h, reader.ReadSingle());
@@ -212,19 +219,24 @@ public partial class Optimizer<TRule, T>
         }
     }
 
-    // The layout indexes of the tensors in a group, ascending.
-    private int[] Members(int group)
+    // How each state buffer is stored, in state order.
+    private string[] StorageNamesOfState() => Enumerable.Repeat(StateStorage<T>.StorageName, TRule.StateNames.Count).ToArray();
+
+    private void RequireSameStorage(string[] theirs)
     {
-        var members = new List<int>();
-        for (int j = 0; j < _groupOfTensor.Length; j++)
+        string[] ours = StorageNamesOfState();
+        if (theirs.Length != ours.Length)
         {
-            if (_groupOfTensor[j] == group)
-            {
-                members.Add(j);
-            }
+            throw CheckpointFormat.Corrupt($"it names the storage of {theirs.Length} state buffer(s) but has {ours.Length}");
         }
 
-        return members.ToArray();
+        for (int k = 0; k < ours.Length; k++)
+        {
+            if (theirs[k] != ours[k])
+            {
+                throw Mismatch($"its state '{TRule.StateNames[k]}' is stored as {theirs[k]}, and this optimizer stores it as {ours[k]}");
+            }
+        }
     }
 
     private static void RequireSameNames(string[] theirs, IReadOnlyList<string> ours, string what)
@@ -241,7 +253,7 @@ public partial class Optimizer<TRule, T>
     /// <summary>A checkpoint read and checked, not yet applied.</summary>
     private sealed class Staged
     {
-        public Staged(int stepCount, int skippedStepCount, int groups, int stateLength)
+        public Staged(int stepCount, int skippedStepCount, int groups, int bufferCount, int parameterCount)
         {
             StepCount = stepCount;
             SkippedStepCount = skippedStepCount;
@@ -252,7 +264,7 @@ public partial class Optimizer<TRule, T>
                 Scalars[group] = new double[TRule.ScalarStateNames.Count];
             }
 
-            State = new T[stateLength];
+            State = new StateStorage<T>(bufferCount, parameterCount);
         }
 
         public int StepCount { get; }
@@ -263,6 +275,6 @@ public partial class Optimizer<TRule, T>
 
         public double[][] Scalars { get; }
 
-        public T[] State { get; }
+        public StateStorage<T> State { get; }
     }
 }

@@ -6,7 +6,7 @@ namespace NumKit;
 public partial class Optimizer<TRule, T>
 {
     /// <summary>How many parameter groups there are: the default group 0 (every tensor not moved elsewhere) and each <see cref="AddGroup"/>.</summary>
-    public int GroupCount => _groups.Length;
+    public int GroupCount => _plan.Count;
 
     /// <summary>
     /// Moves the tensors named <paramref name="tensorNames"/> into a new group stepped with
@@ -29,64 +29,30 @@ public partial class Optimizer<TRule, T>
                 $"Parameter groups must be set before the first step; {StepCount} step(s) have been applied. Call Reset() first to start over.");
         }
 
-        if (tensorNames.Length == 0)
-        {
-            throw new ArgumentException("A group needs at least one tensor name.", nameof(tensorNames));
-        }
-
-        var indexes = new int[tensorNames.Length];
-        for (int i = 0; i < tensorNames.Length; i++)
-        {
-            int index = Layout.RequireIndexOf(tensorNames[i], nameof(tensorNames));
-            if (Array.IndexOf(indexes, index, 0, i) >= 0)
-            {
-                throw new ArgumentException($"Tensor '{tensorNames[i]}' is named twice.", nameof(tensorNames));
-            }
-
-            if (_groupOfTensor[index] != 0)
-            {
-                throw new ArgumentException($"Tensor '{tensorNames[i]}' is already in group {_groupOfTensor[index]}; a tensor belongs to one group.", nameof(tensorNames));
-            }
-
-            indexes[i] = index;
-        }
-
-        // Everything is checked: only now change anything.
-        int group = _groups.Length;
-        Array.Resize(ref _groups, group + 1);
-        _groups[group] = new Group(rule, TRule.ScalarStateNames.Count);
-        foreach (int index in indexes)
-        {
-            _groupOfTensor[index] = group;
-        }
-
-        _runs = BuildRuns();
+        int group = _plan.Add(rule, tensorNames);
         Reset();
         return group;
     }
 
     /// <summary>The rule of group <paramref name="group"/> (0 is <see cref="Rule"/>), by reference, to change its hyperparameters.</summary>
-    public ref TRule GroupRule(int group) => ref GroupAt(group).Rule;
+    public ref TRule GroupRule(int group) => ref _plan[group].Rule;
 
     /// <summary>The names of the tensors in group <paramref name="group"/>, in layout order.</summary>
     public IReadOnlyList<string> GroupTensors(int group)
     {
-        GroupAt(group);
+        _ = _plan[group];
         var names = new List<string>();
-        for (int j = 0; j < Layout.Count; j++)
+        foreach (int j in _plan.Members(group))
         {
-            if (_groupOfTensor[j] == group)
-            {
-                names.Add(Layout[j].Name);
-            }
+            names.Add(Layout[j].Name);
         }
 
         return names;
     }
 
     /// <summary>The group the tensor named <paramref name="tensorName"/> belongs to.</summary>
-    public int GroupOf(string tensorName) => _groupOfTensor[Layout.RequireIndexOf(tensorName, nameof(tensorName))];
+    public int GroupOf(string tensorName) => _plan.GroupOf(Layout.RequireIndexOf(tensorName, nameof(tensorName)));
 
     /// <summary>How many kernel calls a step makes: the ranges of consecutive tensors in the same group.</summary>
-    public int RangeCount => _runs.Length;
+    public int RangeCount => _plan.Ranges.Length;
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using NumKit.Kernels;
+using NumKit.Stepping;
 
 namespace NumKit;
 
@@ -53,7 +54,7 @@ public unsafe partial class Optimizer<TRule, T>
         int threads = WorkerTeam.PartsFor(_maxDegreeOfParallelism, w.Length, MinimumParametersPerThread);
         if (threads <= 1)
         {
-            ApplyKernel(in rule, t, w, g, state, w.Length, scalars);
+            RuleKernel<TRule, T>.Step(in rule, t, w, g, state, w.Length, scalars);
             return;
         }
 
@@ -113,7 +114,7 @@ public unsafe partial class Optimizer<TRule, T>
         // The slice's part of state buffer k starts at k * Length + start: the whole range's stride, offset.
         int stateLength = (TRule.StateNames.Count - 1) * job.Length + length;
         var state = TRule.StateNames.Count == 0 ? Span<T>.Empty : new Span<T>(job.State + start, stateLength);
-        ApplyKernel(
+        RuleKernel<TRule, T>.Step(
             in Unsafe.AsRef<TRule>(job.Rule),
             job.Step,
             new Span<T>(job.W + start, length),

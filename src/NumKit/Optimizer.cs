@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using NumKit.Stepping;
 
 namespace NumKit;
 
@@ -19,9 +19,10 @@ namespace NumKit;
 /// tensors in the same group, so each element is still read and written once.
 /// </para>
 /// <para>
-/// State is laid out per range: for a range of n elements starting at s, state buffer k holds
-/// n values at <c>StateNames.Count * s + k * n</c>. Without groups there is one range, so each state
-/// buffer is one contiguous span (<see cref="State(string)"/>).
+/// The optimizer itself is thin: the group plan (<c>Stepping/GroupPlan.cs</c>) decides the kernel calls,
+/// the state storage (<c>Stepping/StateStorage.cs</c>) places every state value (per range; without groups
+/// each state buffer is one contiguous span, <see cref="State(string)"/>), and the rule's generated kernel
+/// does the arithmetic. What is left here is the step itself and the non-finite gradient policy.
 /// </para>
 /// </remarks>
 /// <typeparam name="TRule">The update rule, a struct declared with <see cref="OptimizerAttribute"/>.</typeparam>
@@ -32,18 +33,11 @@ public partial class Optimizer<TRule, T>
 {
     private const string DefaultTensorName = "parameters";
 
-    // Every state buffer, in one array allocated pinned (on the pinned-object heap, so the GC never moves it)
-    // and used from its first 64-byte boundary: the first buffer starts on a cache line, and so does every
-    // buffer when the parameter count is a multiple of 16 floats. A vector load that straddles two lines
-    // costs a second access, which the kernels would otherwise pay on every state load.
-    private readonly T[] _stateStorage;
-    private readonly int _stateOffset;
-    private readonly int _stateLength;
-    private Group[] _groups;
-    private Run[] _runs;
+    // Which tensors are stepped with which group's rule, and the kernel calls that follow (Stepping/GroupPlan.cs).
+    private readonly GroupPlan<TRule> _plan;
 
-    // Which group each tensor of the layout belongs to (0, the default group, unless moved by AddGroup).
-    private readonly int[] _groupOfTensor;
+    // Every state value, placed by range (Stepping/StateStorage.cs).
+    private readonly StateStorage<T> _state;
 
     /// <summary>Creates an optimizer for <paramref name="parameterCount"/> parameters and allocates its state.</summary>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
@@ -58,27 +52,16 @@ public partial class Optimizer<TRule, T>
     /// <exception cref="ArgumentOutOfRangeException">The state would not fit in one array.</exception>
     public Optimizer(TRule rule, ParameterLayout layout)
     {
-        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+        if (!RuleKernel<TRule, T>.IsSupported)
         {
             throw new NotSupportedException($"Optimizers run over float or double parameters, not {typeof(T).Name}.");
         }
 
         ArgumentNullException.ThrowIfNull(layout);
-        long stateLength = (long)TRule.StateNames.Count * layout.ParameterCount;
-        if (stateLength > Array.MaxLength)
-        {
-            throw new ArgumentOutOfRangeException(nameof(layout), layout.ParameterCount,
-                $"{TRule.StateNames.Count} state buffers of {layout.ParameterCount} elements do not fit in one array.");
-        }
-
+        _state = new StateStorage<T>(TRule.StateNames.Count, layout.ParameterCount);
         Layout = layout;
         ParameterCount = layout.ParameterCount;
-        _stateLength = (int)stateLength;
-        _stateStorage = GC.AllocateArray<T>(_stateLength + (StateAlignment / Unsafe.SizeOf<T>()), pinned: true);
-        _stateOffset = AlignedOffset(_stateStorage);
-        _groups = new[] { new Group(rule, TRule.ScalarStateNames.Count) };
-        _groupOfTensor = new int[layout.Count];
-        _runs = BuildRuns();
+        _plan = new GroupPlan<TRule>(layout, rule);
         Reset();
     }
 
@@ -99,15 +82,15 @@ public partial class Optimizer<TRule, T>
     public NonFiniteGradientPolicy NonFiniteGradients { get; set; }
 
     /// <summary>The rule and its hyperparameters (of the default group, 0), by reference: <c>opt.Rule.Beta1 = 0.95f</c> changes the next step.</summary>
-    public ref TRule Rule => ref _groups[0].Rule;
+    public ref TRule Rule => ref _plan.Groups[0].Rule;
 
     /// <summary>The learning rate: reads the default group's; setting it sets every group's, so a schedule drives them all.</summary>
     public float LearningRate
     {
-        get => _groups[0].Rule.LearningRate;
+        get => _plan.Groups[0].Rule.LearningRate;
         set
         {
-            foreach (Group group in _groups)
+            foreach (ParameterGroup<TRule> group in _plan.Groups)
             {
                 group.Rule.LearningRate = value;
             }
@@ -144,15 +127,16 @@ public partial class Optimizer<TRule, T>
             return;
         }
 
-        if (_runs.Length == 1)
+        GroupRange[] ranges = _plan.Ranges;
+        if (ranges.Length == 1)
         {
             // One range (no groups): the whole span in one kernel call, the group's scalar state in place.
-            Group only = _groups[_runs[0].Group];
-            StepRange(in only.Rule, t, parameters, gradients, StateValues, only.Scalars);
+            ParameterGroup<TRule> only = _plan.Groups[ranges[0].Group];
+            StepRange(in only.Rule, t, parameters, gradients, _state.Packed(ranges[0]), only.Scalars);
         }
         else
         {
-            StepRuns(t, parameters, gradients);
+            StepRanges(t, parameters, gradients);
         }
 
         StepCount = t;
@@ -175,21 +159,18 @@ public partial class Optimizer<TRule, T>
     /// <summary>Returns every state buffer and scalar state to its initial value, and the step and skip counts to zero.</summary>
     public void Reset()
     {
-        foreach (Run run in _runs)
+        foreach (GroupRange range in _plan.Ranges)
         {
-            TRule rule = _groups[run.Group].Rule;
+            TRule rule = _plan.Groups[range.Group].Rule;
             for (int k = 0; k < TRule.StateNames.Count; k++)
             {
-                RunState(run, k).Fill(T.CreateTruncating(rule.InitialState(k)));
+                _state.Buffer(range, k).Fill(T.CreateTruncating(rule.InitialState(k)));
             }
         }
 
-        foreach (Group group in _groups)
+        foreach (ParameterGroup<TRule> group in _plan.Groups)
         {
-            for (int k = 0; k < group.Scalars.Length; k++)
-            {
-                group.Scalars[k] = group.Rule.InitialScalarState(k);
-            }
+            group.ResetScalars();
         }
 
         StepCount = 0;
@@ -201,13 +182,13 @@ public partial class Optimizer<TRule, T>
     public Span<T> State(int index)
     {
         RequireStateIndex(index);
-        if (_runs.Length != 1)
+        if (_plan.Ranges.Length != 1)
         {
             throw new InvalidOperationException(
                 $"With parameter groups, state '{TRule.StateNames[index]}' is laid out per group range, not as one span; use State(name, tensorName).");
         }
 
-        return RunState(_runs[0], index);
+        return _state.Buffer(_plan.Ranges[0], index);
     }
 
     /// <summary>The per-element state buffer named <paramref name="name"/> in the equations (such as "m" or "v"), over every parameter.</summary>
@@ -218,7 +199,7 @@ public partial class Optimizer<TRule, T>
     public Span<T> State(string name, string tensorName)
     {
         int k = IndexOf(TRule.StateNames, name, "state buffer");
-        return TensorState(Layout.RequireIndexOf(tensorName, nameof(tensorName)), k);
+        return TensorState(_state, Layout.RequireIndexOf(tensorName, nameof(tensorName)), k);
     }
 
     /// <summary>The per-step scalar state value named <paramref name="name"/> in the equations, of the default group, by reference.</summary>
@@ -226,43 +207,25 @@ public partial class Optimizer<TRule, T>
 
     /// <summary>The per-step scalar state value named <paramref name="name"/> of group <paramref name="group"/>, by reference.</summary>
     public ref double ScalarState(string name, int group)
-        => ref GroupAt(group).Scalars[IndexOf(TRule.ScalarStateNames, name, "per-step scalar state")];
+        => ref _plan[group].Scalars[IndexOf(TRule.ScalarStateNames, name, "per-step scalar state")];
 
-    private void StepRuns(int t, Span<T> parameters, ReadOnlySpan<T> gradients)
+    private void StepRanges(int t, Span<T> parameters, ReadOnlySpan<T> gradients)
     {
         // Every range of a group starts from the group's scalar state as it was before this step (so a
         // group split into several ranges advances it once), and the result is kept after all ranges ran.
-        int scalarCount = TRule.ScalarStateNames.Count;
-        foreach (Run run in _runs)
+        foreach (GroupRange range in _plan.Ranges)
         {
-            Group group = _groups[run.Group];
-            Span<double> scalars = group.NextScalars;
-            group.Scalars.CopyTo(scalars);
-            Span<T> state = StateValues.Slice(run.Start * TRule.StateNames.Count, run.Length * TRule.StateNames.Count);
-            StepRange(in group.Rule, t, parameters.Slice(run.Start, run.Length), gradients.Slice(run.Start, run.Length), state, scalars);
+            ParameterGroup<TRule> group = _plan.Groups[range.Group];
+            Span<double> scalars = group.BeginRange();
+            StepRange(in group.Rule, t, parameters.Slice(range.Start, range.Length), gradients.Slice(range.Start, range.Length), _state.Packed(range), scalars);
         }
 
-        if (scalarCount > 0)
+        if (TRule.ScalarStateNames.Count > 0)
         {
-            foreach (Run run in _runs)
+            foreach (GroupRange range in _plan.Ranges)
             {
-                Group group = _groups[run.Group];
-                group.NextScalars.CopyTo(group.Scalars.AsSpan());
+                _plan.Groups[range.Group].CommitScalars();
             }
-        }
-    }
-
-    // One kernel call over w with its state buffers packed 'stateStride' apart.
-    private static void ApplyKernel(in TRule rule, int t, Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, int stateStride, Span<double> scalars)
-    {
-        // typeof(T) is a JIT-time constant, so only one of these branches exists in the compiled code.
-        if (typeof(T) == typeof(float))
-        {
-            TRule.Step(in rule, t, As<float>(parameters), As<float>(gradients), As<float>(state), stateStride, scalars);
-        }
-        else
-        {
-            TRule.Step(in rule, t, As<double>(parameters), As<double>(gradients), As<double>(state), stateStride, scalars);
         }
     }
 
@@ -288,75 +251,12 @@ public partial class Optimizer<TRule, T>
         return new ParameterLayout().Add(DefaultTensorName, parameterCount);
     }
 
-    // The kernel calls of one step: maximal runs of consecutive tensors in the same group.
-    private Run[] BuildRuns()
-    {
-        var runs = new List<Run>();
-        for (int j = 0; j < Layout.Count; j++)
-        {
-            ParameterTensor tensor = Layout[j];
-            int group = _groupOfTensor[j];
-            if (runs.Count > 0 && runs[^1].Group == group)
-            {
-                runs[^1] = runs[^1] with { Length = runs[^1].Length + tensor.Length };
-            }
-            else
-            {
-                runs.Add(new Run(tensor.Offset, tensor.Length, group));
-            }
-        }
-
-        if (runs.Count == 0)
-        {
-            // An empty layout still steps (t advances) through one empty range.
-            runs.Add(new Run(0, 0, 0));
-        }
-
-        return runs.ToArray();
-    }
-
-    private const int StateAlignment = 64;
-
-    // Every state value: the aligned part of the pinned storage.
-    private Span<T> StateValues => _stateStorage.AsSpan(_stateOffset, _stateLength);
-
-    // How many elements from the start of a pinned array its first 64-byte boundary is.
-    private static unsafe int AlignedOffset(T[] pinned)
-    {
-        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
-        nuint misalignment = address % StateAlignment;
-        return misalignment == 0 ? 0 : (int)((StateAlignment - misalignment) / (nuint)Unsafe.SizeOf<T>());
-    }
-
-    private Span<T> RunState(Run run, int k)
-        => StateValues.Slice(run.Start * TRule.StateNames.Count + k * run.Length, run.Length);
-
-    private Span<T> TensorState(int tensorIndex, int k)
-        => StateValues.Slice(TensorStateOffset(tensorIndex, k), Layout[tensorIndex].Length);
-
-    // Where tensor j's part of state buffer k starts in the state array: inside the range that holds the tensor.
-    private int TensorStateOffset(int tensorIndex, int k)
+    // Tensor j's part of state buffer k in 'storage': inside the range that holds the tensor.
+    private Span<T> TensorState(StateStorage<T> storage, int tensorIndex, int k)
     {
         ParameterTensor tensor = Layout[tensorIndex];
-        foreach (Run run in _runs)
-        {
-            if (run.Group == _groupOfTensor[tensorIndex] && tensor.Offset >= run.Start && tensor.Offset + tensor.Length <= run.Start + run.Length)
-            {
-                return run.Start * TRule.StateNames.Count + k * run.Length + (tensor.Offset - run.Start);
-            }
-        }
-
-        throw new InvalidOperationException($"Tensor '{tensor.Name}' is in no range; this is a bug in NumKit.");
-    }
-
-    private Group GroupAt(int group)
-    {
-        if ((uint)group >= (uint)_groups.Length)
-        {
-            throw new ArgumentOutOfRangeException(nameof(group), group, $"The optimizer has {_groups.Length} group(s), 0 to {_groups.Length - 1}.");
-        }
-
-        return _groups[group];
+        GroupRange range = _plan.RangeOf(tensorIndex);
+        return storage.Buffer(range, k, tensor.Offset - range.Start, tensor.Length);
     }
 
     private static void RequireStateIndex(int index)
@@ -388,35 +288,6 @@ public partial class Optimizer<TRule, T>
 
         throw new ArgumentException($"{typeof(TRule).Name} has no {what} named '{name}'; it has: {(names.Count == 0 ? "none" : string.Join(", ", names))}.", nameof(name));
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Span<TTo> As<TTo>(Span<T> span) where TTo : struct
-        => MemoryMarshal.CreateSpan(ref Unsafe.As<T, TTo>(ref MemoryMarshal.GetReference(span)), span.Length);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ReadOnlySpan<TTo> As<TTo>(ReadOnlySpan<T> span) where TTo : struct
-        => MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, TTo>(ref MemoryMarshal.GetReference(span)), span.Length);
-
-    /// <summary>A group's rule and per-step scalar state; a class so the rule can be handed out by reference.</summary>
-    private sealed class Group
-    {
-        public TRule Rule;
-
-        public Group(TRule rule, int scalarCount)
-        {
-            Rule = rule;
-            Scalars = new double[scalarCount];
-            NextScalars = new double[scalarCount];
-        }
-
-        public double[] Scalars { get; }
-
-        // Where a step computes the group's next scalar state, so every range of the group starts from the same values.
-        public double[] NextScalars { get; }
-    }
-
-    /// <summary>One kernel call of a step: <paramref name="Length"/> elements from <paramref name="Start"/>, with the rule of <paramref name="Group"/>.</summary>
-    private readonly record struct Run(int Start, int Length, int Group);
 }
 
 /// <summary>

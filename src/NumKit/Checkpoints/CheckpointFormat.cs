@@ -12,18 +12,28 @@ namespace NumKit.Checkpoints;
 /// <see cref="BinaryWriter"/> and <see cref="BinaryReader"/>): header, bounded strings, value arrays.
 /// </summary>
 /// <remarks>
-/// Optimizer checkpoints, version 1, in order: the magic bytes "NKOPT\r\n\x1A"; int32 version; string rule type; byte
+/// Optimizer checkpoints, version 2, in order: the magic bytes "NKOPT\r\n\x1A"; int32 version; string rule type; byte
 /// element size (4 float, 8 double); int32 step count; int32 skipped steps; the hyperparameter,
-/// state and scalar-state names (int32 count, strings); the tensors (int32 count; per tensor: name,
+/// state and scalar-state names (int32 count, strings); how each state buffer is stored, in state
+/// order (int32 count, strings such as "float32"); the tensors (int32 count; per tensor: name,
 /// int32 rank, int32 dimensions); the groups (int32 count; per group: int32 member count, int32
 /// tensor indexes, float hyperparameters, double scalar state); the state values, buffer by buffer
-/// and within a buffer tensor by tensor; and an uint64 FNV-1a hash of every byte before it.
+/// and within a buffer tensor by tensor, each in its storage's bytes; and an uint64 FNV-1a hash of
+/// every byte before it. Version 1 is the same without the storage names: every buffer is stored as
+/// the element type; it is still read.
 /// Parameter files, version 1: "NKPAR\r\n\x1A"; int32 version; byte element size; the tensors as
 /// above; every value in layout order; the hash. Strings are an int32 byte count then UTF-8.
 /// </remarks>
 internal static class CheckpointFormat
 {
-    public const int Version = 1;
+    /// <summary>The optimizer checkpoint version written; versions 1 to this are read.</summary>
+    public const int OptimizerVersion = 2;
+
+    /// <summary>The first optimizer checkpoint version that records each state buffer's storage.</summary>
+    public const int FirstVersionWithStorage = 2;
+
+    /// <summary>The parameter file version written and read.</summary>
+    public const int ParametersVersion = 1;
 
     // "\r\n" and 0x1A catch a file mangled by text-mode transfers, as PNG's signature does.
     public static ReadOnlySpan<byte> OptimizerMagic => "NKOPT\r\n\u001A"u8;
@@ -34,13 +44,14 @@ internal static class CheckpointFormat
     public const int MaxStringBytes = 4 * 1024;
     public const int MaxNames = 1 << 16;
 
-    public static void WriteHeader(BinaryWriter writer, ReadOnlySpan<byte> magic)
+    public static void WriteHeader(BinaryWriter writer, ReadOnlySpan<byte> magic, int version)
     {
         writer.Write(magic);
-        writer.Write(Version);
+        writer.Write(version);
     }
 
-    public static void ReadHeader(BinaryReader reader, ReadOnlySpan<byte> expected, string what)
+    /// <summary>Reads the magic bytes and the version, and returns the version: from 1 to <paramref name="newest"/>.</summary>
+    public static int ReadHeader(BinaryReader reader, ReadOnlySpan<byte> expected, string what, int newest)
     {
         Span<byte> magic = stackalloc byte[8];
         reader.BaseStream.ReadExactly(magic);
@@ -50,10 +61,14 @@ internal static class CheckpointFormat
         }
 
         int version = reader.ReadInt32();
-        if (version != Version)
+        if (version < 1 || version > newest)
         {
-            throw new InvalidDataException($"The checkpoint is format version {version}; this NumKit reads version {Version} only.");
+            throw new InvalidDataException(newest == 1
+                ? $"The checkpoint is format version {version}; this NumKit reads version 1 only."
+                : $"The checkpoint is format version {version}; this NumKit reads versions 1 to {newest}.");
         }
+
+        return version;
     }
 
     public static void WriteString(BinaryWriter writer, string value)

@@ -73,7 +73,7 @@ public class ParameterSet<T>
 
         var hashed = new ChecksumStream(stream, writing: true);
         using var writer = new BinaryWriter(hashed, Encoding.UTF8, leaveOpen: true);
-        CheckpointFormat.WriteHeader(writer, CheckpointFormat.ParametersMagic);
+        CheckpointFormat.WriteHeader(writer, CheckpointFormat.ParametersMagic, CheckpointFormat.ParametersVersion);
         writer.Write((byte)Unsafe.SizeOf<T>());
         CheckpointFormat.WriteLayout(writer, Layout);
         CheckpointFormat.WriteValues<T>(writer, _values);
@@ -96,7 +96,7 @@ public class ParameterSet<T>
         T[] staged = new T[_values.Length];
         try
         {
-            CheckpointFormat.ReadHeader(reader, CheckpointFormat.ParametersMagic, "parameter file");
+            CheckpointFormat.ReadHeader(reader, CheckpointFormat.ParametersMagic, "parameter file", CheckpointFormat.ParametersVersion);
             int size = reader.ReadByte();
             if (size != Unsafe.SizeOf<T>())
             {

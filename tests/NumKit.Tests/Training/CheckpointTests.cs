@@ -234,9 +234,9 @@ public class CheckpointTests
     public void An_unknown_version_or_a_stream_that_is_no_checkpoint_is_refused()
     {
         byte[] checkpoint = AdamWCheckpoint();
-        checkpoint[8] = 2; // the int32 after the 8 magic bytes
+        checkpoint[8] = 3; // the int32 after the 8 magic bytes
         var optimizer = new Optimizer<AdamW>(new AdamW(), s_layout);
-        Assert.Contains("format version 2; this NumKit reads version 1 only", Assert.Throws<InvalidDataException>(() => optimizer.LoadCheckpoint(new MemoryStream(checkpoint))).Message);
+        Assert.Contains("format version 3; this NumKit reads versions 1 to 2", Assert.Throws<InvalidDataException>(() => optimizer.LoadCheckpoint(new MemoryStream(checkpoint))).Message);
         byte[] text = System.Text.Encoding.UTF8.GetBytes("{ \"lr\": 0.001, \"state\": [] }");
         Assert.Contains("not a NumKit optimizer checkpoint", Assert.Throws<InvalidDataException>(() => optimizer.LoadCheckpoint(new MemoryStream(text))).Message);
     }
@@ -254,6 +254,112 @@ public class CheckpointTests
     {
         byte[] checkpoint = Save(new Optimizer<Sgd>(new Sgd(), 2));
         Assert.Equal("NKOPT\r\n\u001A"u8.ToArray(), checkpoint[..8]);
-        Assert.Equal(1, BitConverter.ToInt32(checkpoint, 8));
+        Assert.Equal(2, BitConverter.ToInt32(checkpoint, 8));
+    }
+
+    [Fact]
+    public void The_checkpoint_records_how_each_state_buffer_is_stored()
+    {
+        byte[] single = AdamWCheckpoint();
+        Assert.Equal(new[] { "float32", "float32" }, StorageNamesAt(single, out _));
+        var optimizer = new Optimizer<AdamW, double>(new AdamW(), s_layout);
+        Assert.Equal(new[] { "float64", "float64" }, StorageNamesAt(Save(optimizer), out _));
+    }
+
+    [Fact]
+    public void A_checkpoint_of_another_storage_is_refused_with_a_message_naming_it_and_changes_nothing()
+    {
+        byte[] checkpoint = AdamWCheckpoint();
+        string[] names = StorageNamesAt(checkpoint, out int at);
+        byte[] other = Rewrite(checkpoint, at, at + 4 + names.Sum(n => 4 + n.Length), Names("bfloat16", "float32"));
+        var optimizer = new Optimizer<AdamW>(new AdamW(), s_layout);
+        optimizer.Step(new float[s_layout.ParameterCount], Gradients(1, s_layout.ParameterCount, 3)[0]);
+        string before = Fingerprint(optimizer);
+        var error = Assert.Throws<ArgumentException>(() => optimizer.LoadCheckpoint(new MemoryStream(other)));
+        Assert.Contains("its state 'm' is stored as bfloat16, and this optimizer stores it as float32", error.Message);
+        Assert.Equal(before, Fingerprint(optimizer));
+    }
+
+    [Fact]
+    public void A_version_1_checkpoint_without_storage_names_is_still_read_bit_for_bit()
+    {
+        var saved = new Optimizer<AdamW>(new AdamW { LearningRate = 0.02f }, s_layout);
+        foreach (float[] g in Gradients(3, s_layout.ParameterCount, 5))
+        {
+            saved.Step(new float[s_layout.ParameterCount], g);
+        }
+
+        byte[] current = Save(saved);
+        string[] names = StorageNamesAt(current, out int at);
+        int end = at + 4 + names.Sum(n => 4 + n.Length);
+
+        // Version 1: the same bytes without the storage names, with version 1 in the header and the hash recomputed.
+        byte[] old = Rewrite(current, at, end, Array.Empty<byte>());
+        BitConverter.GetBytes(1).CopyTo(old, 8);
+        BitConverter.GetBytes(Fnv1a(old.AsSpan(0, old.Length - 8))).CopyTo(old, old.Length - 8);
+
+        var restored = new Optimizer<AdamW>(new AdamW(), s_layout);
+        restored.LoadCheckpoint(new MemoryStream(old));
+        Assert.Equal(Fingerprint(saved), Fingerprint(restored));
+    }
+
+    // The storage names of a checkpoint of this file's optimizers, and the offset of their count: after the
+    // header (12), the rule name, the element size, the two counts and the three name lists.
+    private static string[] StorageNamesAt(byte[] checkpoint, out int offset)
+    {
+        using var reader = new BinaryReader(new MemoryStream(checkpoint));
+        reader.ReadBytes(12);
+        ReadString(reader);
+        reader.ReadByte();
+        reader.ReadInt32();
+        reader.ReadInt32();
+        for (int list = 0; list < 3; list++)
+        {
+            ReadNameList(reader);
+        }
+
+        offset = (int)reader.BaseStream.Position;
+        return ReadNameList(reader);
+    }
+
+    private static string[] ReadNameList(BinaryReader reader)
+        => Enumerable.Range(0, reader.ReadInt32()).Select(_ => ReadString(reader)).ToArray();
+
+    private static string ReadString(BinaryReader reader) => System.Text.Encoding.UTF8.GetString(reader.ReadBytes(reader.ReadInt32()));
+
+    private static byte[] Names(params string[] names)
+    {
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream);
+        writer.Write(names.Length);
+        foreach (string name in names)
+        {
+            byte[] bytes = System.Text.Encoding.UTF8.GetBytes(name);
+            writer.Write(bytes.Length);
+            writer.Write(bytes);
+        }
+
+        writer.Flush();
+        return stream.ToArray();
+    }
+
+    // Replaces bytes [from, to) of a checkpoint and recomputes its hash.
+    private static byte[] Rewrite(byte[] checkpoint, int from, int to, byte[] replacement)
+    {
+        byte[] result = checkpoint[..from].Concat(replacement).Concat(checkpoint[to..]).ToArray();
+        BitConverter.GetBytes(Fnv1a(result.AsSpan(0, result.Length - 8))).CopyTo(result, result.Length - 8);
+        return result;
+    }
+
+    // FNV-1a, 64 bits, written out here as the format describes it (not NumKit's implementation).
+    private static ulong Fnv1a(ReadOnlySpan<byte> bytes)
+    {
+        ulong hash = 14695981039346656037;
+        foreach (byte b in bytes)
+        {
+            hash = (hash ^ b) * 1099511628211;
+        }
+
+        return hash;
     }
 }
