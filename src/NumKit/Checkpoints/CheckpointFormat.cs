@@ -22,7 +22,9 @@ namespace NumKit.Checkpoints;
 /// every byte before it. Version 1 is the same without the storage names: every buffer is stored as
 /// the element type; it is still read.
 /// Parameter files, version 1: "NKPAR\r\n\x1A"; int32 version; byte element size; the tensors as
-/// above; every value in layout order; the hash. Strings are an int32 byte count then UTF-8.
+/// above; every value in layout order; the hash. Mini-batch checkpoints, version 1: "NKBAT\r\n\x1A";
+/// int32 version; int32 m; int32 batch size; bool shuffle; uint64 seed; bool drop-last; int32 epoch
+/// count; the hash. Strings are an int32 byte count then UTF-8.
 /// </remarks>
 internal static class CheckpointFormat
 {
@@ -39,6 +41,8 @@ internal static class CheckpointFormat
     public static ReadOnlySpan<byte> OptimizerMagic => "NKOPT\r\n\u001A"u8;
 
     public static ReadOnlySpan<byte> ParametersMagic => "NKPAR\r\n\u001A"u8;
+
+    public static ReadOnlySpan<byte> BatchesMagic => "NKBAT\r\n\u001A"u8;
 
     // Generous bounds on anything the reader sizes from the stream, so corrupt input cannot ask for huge allocations.
     public const int MaxStringBytes = 4 * 1024;
@@ -57,7 +61,7 @@ internal static class CheckpointFormat
         reader.BaseStream.ReadExactly(magic);
         if (!magic.SequenceEqual(expected))
         {
-            throw new InvalidDataException($"The stream is not a NumKit {what}: it does not start with the {what} header.");
+            throw new InvalidDataException(WrongHeader(magic, what));
         }
 
         int version = reader.ReadInt32();
@@ -69,6 +73,22 @@ internal static class CheckpointFormat
         }
 
         return version;
+    }
+
+    // A stream of another NumKit kind is almost always a load-order mistake (a file holds values, then
+    // optimizer state, then the mini-batch position, and each is read back in the order it was written):
+    // say what was found and what to do rather than only that the header is wrong.
+    private static string WrongHeader(ReadOnlySpan<byte> found, string expected)
+    {
+        string? kind = found.SequenceEqual(OptimizerMagic) ? "an optimizer checkpoint (written by Optimizer.SaveCheckpoint)"
+            : found.SequenceEqual(ParametersMagic) ? "parameter values (written by ParameterSet.SaveValues)"
+            : found.SequenceEqual(BatchesMagic) ? "a mini-batch checkpoint (written by MiniBatchIterator.SaveCheckpoint)"
+            : null;
+        return kind is null
+            ? $"The stream is not a NumKit {expected}: it does not start with the {expected} header."
+            : $"Expected a NumKit {expected} here, but the stream holds {kind}. Several parts saved to one stream " +
+              $"must be loaded in the order they were saved (for example model.LoadValues, then optimizer.LoadCheckpoint, " +
+              $"then batches.LoadCheckpoint); nothing was changed.";
     }
 
     public static void WriteString(BinaryWriter writer, string value)

@@ -38,4 +38,26 @@ public static class Schedule
         optimizer.LearningRate = learningRate;
         return learningRate;
     }
+
+    /// <summary>
+    /// Sets the optimizer's learning rate to <paramref name="schedule"/>.At(<see cref="Optimizer{TRule, T}.StepCount"/>)
+    /// and returns it: a schedule counted in steps (iterations) rather than epochs. Call it before each
+    /// step; because the step count is part of the optimizer's checkpoint, a resumed run picks the
+    /// schedule up where it stopped with nothing else to restore.
+    /// </summary>
+    /// <example><code>
+    /// foreach (MiniBatch&lt;float&gt; batch in batches.NextEpoch())
+    /// {
+    ///     optimizer.ApplySchedule(warmup);   // step 0, 1, 2, ... across epochs and restarts
+    ///     optimizer.Step(w, g);
+    /// }
+    /// </code></example>
+    public static float ApplySchedule<TRule, T, TSchedule>(this Optimizer<TRule, T> optimizer, in TSchedule schedule)
+        where TRule : struct, IOptimizerRule<TRule>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSchedule : struct, ISchedule
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        return optimizer.ApplySchedule(schedule, optimizer.StepCount);
+    }
 }
