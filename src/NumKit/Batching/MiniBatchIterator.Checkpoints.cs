@@ -42,7 +42,7 @@ public sealed partial class MiniBatchIterator<T>
 
         var hashed = new ChecksumStream(stream, writing: true);
         using var writer = new BinaryWriter(hashed, Encoding.UTF8, leaveOpen: true);
-        CheckpointFormat.WriteHeader(writer, CheckpointFormat.BatchesMagic);
+        CheckpointFormat.WriteHeader(writer, CheckpointFormat.BatchesMagic, CheckpointFormat.BatchesVersion);
         writer.Write(ExampleCount);
         writer.Write(BatchSize);
         writer.Write(Options.Shuffle);
@@ -77,7 +77,7 @@ public sealed partial class MiniBatchIterator<T>
         int epochCount;
         try
         {
-            CheckpointFormat.ReadHeader(reader, CheckpointFormat.BatchesMagic, "mini-batch checkpoint");
+            CheckpointFormat.ReadHeader(reader, CheckpointFormat.BatchesMagic, "mini-batch checkpoint", CheckpointFormat.BatchesVersion);
             int exampleCount = reader.ReadInt32();
             int batchSize = reader.ReadInt32();
             bool shuffle = reader.ReadBoolean();

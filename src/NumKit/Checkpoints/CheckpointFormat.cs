@@ -37,6 +37,9 @@ internal static class CheckpointFormat
     /// <summary>The parameter file version written and read.</summary>
     public const int ParametersVersion = 1;
 
+    /// <summary>The mini-batch checkpoint version written and read.</summary>
+    public const int BatchesVersion = 1;
+
     // "\r\n" and 0x1A catch a file mangled by text-mode transfers, as PNG's signature does.
     public static ReadOnlySpan<byte> OptimizerMagic => "NKOPT\r\n\u001A"u8;
 
