@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using NumKit.Randomness;
 
 namespace NumKit.Tuning;
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
+using NumKit.Randomness;
 
 namespace NumKit.Tuning;
 

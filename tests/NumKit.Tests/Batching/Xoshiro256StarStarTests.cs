@@ -1,4 +1,5 @@
 using NumKit.Batching;
+using NumKit.Randomness;
 
 namespace NumKit.Tests.Batching;
 

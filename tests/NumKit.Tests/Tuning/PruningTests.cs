@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NumKit.Randomness;
 using NumKit.Tuning;
 
 namespace NumKit.Tests.Tuning;

@@ -1,3 +1,4 @@
+using NumKit.Randomness;
 using NumKit.Tuning;
 
 namespace NumKit.Tests.Tuning;

@@ -1,6 +1,6 @@
 using System;
 
-namespace NumKit.Tuning;
+namespace NumKit.Randomness;
 
 /// <summary>
 /// A counter-based random stream: draw n (1, 2, ...) of the stream keyed by (seed, stream) is
@@ -25,7 +25,7 @@ namespace NumKit.Tuning;
 public struct TrialRandom
 {
     /// <summary>SplitMix64's increment: the odd integer closest to 2^64 / φ.</summary>
-    private const ulong Gamma = 0x9E3779B97F4A7C15UL;
+    private const ulong Gamma = SplitMix64.Gamma;
 
     // A second odd constant (the fractional part of √2) so that the key of (seed, stream) is not a
     // plain SplitMix64 state that another (seed, stream) pair could step into.
@@ -105,14 +105,5 @@ public struct TrialRandom
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
 
-    /// <summary>Stafford's "mix13" 64-bit finalizer, SplitMix64's output function.</summary>
-    internal static ulong Mix(ulong z)
-    {
-        unchecked
-        {
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-    }
+    private static ulong Mix(ulong z) => SplitMix64.Mix(z);
 }
