@@ -31,7 +31,7 @@ public sealed class TuneTests : IDisposable
 
         Assert.Equal(0, code1);
         Assert.Equal(0, code2);
-        foreach (string section in new[] { "1. Grid versus random", "2. Caviar", "Pruned ", "Top trials:", "variance explained", "3. Staged search", "4. Panda", "corrections" })
+        foreach (string section in new[] { "1. Grid versus random", "2. Parallel trials (caviar)", "Pruned ", "Top trials:", "variance explained", "3. Staged search", "4. Babysitter (panda)", "corrections" })
         {
             Assert.Contains(section, output1);
         }

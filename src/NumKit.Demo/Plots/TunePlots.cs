@@ -108,7 +108,7 @@ public static class TunePlots
         }
 
         plot.Axes.SetLimitsY(0, 0.8);
-        plot.Title($"Panda: {label} babysat, α {result.InitialLearningRate:G3} → {result.FinalLearningRate:G3}");
+        plot.Title($"Babysitter (panda): {label} babysat, α {result.InitialLearningRate:G3} → {result.FinalLearningRate:G3}");
         plot.XLabel("epoch");
         plot.YLabel("cost");
         plot.ShowLegend(Alignment.MiddleRight);

@@ -92,8 +92,8 @@ public static class TuneDemo
         output.WriteLine(SearchComparison.GridVersusRandom(space, budget, MoonsSearch.Alpha, options.Seed).Format());
         output.WriteLine();
 
-        // 2. Caviar: coarse to fine, every round's trials in parallel.
-        output.WriteLine(Invariant($"2. Caviar: coarse to fine, {options.Rounds} round(s) of {options.Trials} random trials, {options.Parallelism} at once, pruning: {PrunerName(options.Prune)}"));
+        // 2. Parallel trials (the course's caviar): coarse to fine, every round's trials in parallel.
+        output.WriteLine(Invariant($"2. Parallel trials (caviar): coarse to fine, {options.Rounds} round(s) of {options.Trials} random trials, {options.Parallelism} at once, pruning: {PrunerName(options.Prune)}"));
         var progress = new SearchProgress(budget);
         var writeLock = new object();
         SearchHistory history;
@@ -118,7 +118,7 @@ public static class TuneDemo
                         }
                     },
                 },
-                Caviar(options, progress, epochs),
+                ParallelOptions(options, progress, epochs),
                 cancellationToken).GetAwaiter().GetResult();
         }
 
@@ -163,7 +163,7 @@ public static class TuneDemo
             trial => MoonsSearch.CreateTrainer(data, trial),
             (trainer, trial, reporter, token) => MoonsSearch.Train(trainer, reporter, epochs),
             options.Seed + 1,
-            caviar: Caviar(options, null, epochs),
+            parallel: ParallelOptions(options, null, epochs),
             cancellationToken: cancellationToken).GetAwaiter().GetResult();
         // One line per stage: the held dimensions' one-point ranges add nothing here.
         foreach (string line in staged.FormatRounds().Split('\n').Where(l => !l.StartsWith("    ", StringComparison.Ordinal) && l.Trim().Length > 0))
@@ -181,15 +181,15 @@ public static class TuneDemo
             return Cancelled(output);
         }
 
-        // 4. Panda: one run babysat epoch by epoch, started with a learning rate that is too high.
+        // 4. Babysitter (the course's panda): one run babysat epoch by epoch, started with a learning rate that is too high.
         CatalogOptimizer optimizer = OptimizerCatalog.Get(options.PandaOptimizer);
         var run = new BabysatMoonsRun(optimizer.CreateTrainer(
             data,
             options.PandaLearningRate,
             new TrainerOptions { Shuffle = ShuffleSource.Seeded, Seed = options.Seed },
             Precision.Double));
-        output.WriteLine(Invariant($"4. Panda: {optimizer.Label} on the course's network babysat for {epochs} epochs, starting at α = {options.PandaLearningRate}"));
-        BabysitResult panda = Panda.Run(run, epochs, new BabysittingOptions { Patience = Math.Max(5, epochs / 20) }, cancellationToken: cancellationToken);
+        output.WriteLine(Invariant($"4. Babysitter (panda): {optimizer.Label} on the course's network babysat for {epochs} epochs, starting at α = {options.PandaLearningRate}"));
+        BabysitResult panda = Babysitter.Run(run, epochs, new BabysittingOptions { Patience = Math.Max(5, epochs / 20) }, cancellationToken: cancellationToken);
         output.WriteLine(panda.Format(every: Math.Max(1, epochs / 10)));
         if (options.Plots)
         {
@@ -239,7 +239,7 @@ public static class TuneDemo
         .OrderBy(g => g.Key)
         .Select(g => g.Count() == 1 ? Invariant($"{g.Key}") : Invariant($"{g.Key} ×{g.Count()}")));
 
-    private static CaviarOptions Caviar(TuneDemoOptions options, SearchProgress? progress, int epochs) => new()
+    private static ParallelTrialsOptions ParallelOptions(TuneDemoOptions options, SearchProgress? progress, int epochs) => new()
     {
         MaxDegreeOfParallelism = options.Parallelism,
         Pruner = CreatePruner(options.Prune, epochs),

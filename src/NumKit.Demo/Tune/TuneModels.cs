@@ -76,7 +76,7 @@ public static class MoonsSearch
 }
 
 /// <summary>
-/// A moons trainer as <see cref="Panda"/> babysits it: one epoch at a time, its learning rate, and one
+/// A moons trainer as <see cref="Babysitter"/> babysits it: one epoch at a time, its learning rate, and one
 /// checkpoint (parameters, optimizer state and step count, epoch) allocated once and saved over.
 /// </summary>
 public sealed class BabysatMoonsRun : IBabysatRun
@@ -110,7 +110,7 @@ public sealed class BabysatMoonsRun : IBabysatRun
     /// <inheritdoc/>
     public void RestoreCheckpoint()
     {
-        // The optimizer's checkpoint carries the learning rate of the save; Panda sets the lowered one
+        // The optimizer's checkpoint carries the learning rate of the save; the babysitter sets the lowered one
         // after restoring, so nothing else is kept across a restore.
         Trainer.RestoreCheckpoint(_checkpoint);
     }

@@ -62,7 +62,7 @@ public sealed record ParameterImportance(string Parameter, double VarianceExplai
             double[] scale = done.Select(r => dimension.ToScale(r.Trial.Values[d])).ToArray();
             int[] group = Group(scale, groups, out int groupCount);
             double eta = VarianceExplainedBy(group, groupCount, costRanks);
-            double rho = dimension.Kind == DimensionKind.Choice || groupCount < 2 ? double.NaN : Pearson(Ranks(scale), costRanks);
+            double rho = dimension is ChoiceDimension || groupCount < 2 ? double.NaN : Pearson(Ranks(scale), costRanks);
             rows.Add(new ParameterImportance(dimension.Name, eta, rho, groupCount));
         }
 

@@ -6,7 +6,7 @@ namespace NumKit.Tuning;
 
 /// <summary>
 /// Thread-safe running totals of a search's <see cref="TrialEvent"/>s, for a live display: pass
-/// <see cref="Observe"/> as <see cref="CaviarOptions.Progress"/> and print <see cref="ToString"/> from a timer.
+/// <see cref="Observe"/> as <see cref="ParallelTrialsOptions.Progress"/> and print <see cref="ToString"/> from a timer.
 /// </summary>
 public sealed class SearchProgress
 {

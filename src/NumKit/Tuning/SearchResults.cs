@@ -81,31 +81,44 @@ public sealed class SearchResults
     public void WriteCsv(TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var header = new List<string> { "id", "round", "status", "cost", "last_epoch", "pruned_at_epoch", "seed" };
-        header.AddRange(ParameterNames);
-        header.Add("error");
-        WriteRow(writer, header);
+        List<string> names = [.. ParameterNames];
+        writer.Write(CsvRow(CsvHeader(names)));
         foreach (TrialResult result in Trials)
         {
-            var row = new List<string>
-            {
-                Invariant(result.Id),
-                Invariant(result.Trial.Round),
-                StatusName(result.Status),
-                Dimension.Show(result.Cost),
-                result.LastEpoch is int last ? Invariant(last) : string.Empty,
-                result.PrunedAtEpoch is int pruned ? Invariant(pruned) : string.Empty,
-                result.Trial.Seed.ToString(CultureInfo.InvariantCulture),
-            };
-            SearchSpace space = result.Trial.Space;
-            for (int d = 0; d < space.Count; d++)
-            {
-                row.Add(space[d].FormatExact(result.Trial.Values[d]));
-            }
-
-            row.Add(result.Error ?? string.Empty);
-            WriteRow(writer, row);
+            writer.Write(CsvRow(CsvFields(result)));
         }
+    }
+
+    /// <summary>The CSV header: the fixed columns, one per hyperparameter, and <c>error</c>.</summary>
+    internal static List<string> CsvHeader(IEnumerable<string> parameterNames)
+    {
+        var header = new List<string> { "id", "round", "status", "cost", "last_epoch", "pruned_at_epoch", "seed" };
+        header.AddRange(parameterNames);
+        header.Add("error");
+        return header;
+    }
+
+    /// <summary>One trial's CSV fields, in the header's order.</summary>
+    internal static List<string> CsvFields(TrialResult result)
+    {
+        var row = new List<string>
+        {
+            Invariant(result.Id),
+            Invariant(result.Trial.Round),
+            StatusName(result.Status),
+            Dimension.Show(result.Cost),
+            result.LastEpoch is int last ? Invariant(last) : string.Empty,
+            result.PrunedAtEpoch is int pruned ? Invariant(pruned) : string.Empty,
+            result.Trial.Seed.ToString(CultureInfo.InvariantCulture),
+        };
+        SearchSpace space = result.Trial.Space;
+        for (int d = 0; d < space.Count; d++)
+        {
+            row.Add(space[d].FormatExact(result.Trial.Values[d]));
+        }
+
+        row.Add(result.Error ?? string.Empty);
+        return row;
     }
 
     /// <summary>Writes the learning curves in long form, <c>id,epoch,cost</c>, one row per reported epoch (for charts).</summary>
@@ -130,12 +143,20 @@ public sealed class SearchResults
         return writer.ToString();
     }
 
-    /// <summary>Writes the CSV of <see cref="WriteCsv(TextWriter)"/> to the file at <paramref name="path"/> (UTF-8, replaced if present).</summary>
+    /// <summary>
+    /// Writes the CSV of <see cref="WriteCsv(TextWriter)"/> to the file at <paramref name="path"/> (UTF-8),
+    /// crash-safely: into a temporary file beside it, flushed to disk, which then replaces the old file in one
+    /// rename — a crash mid-write leaves the previous file whole.
+    /// </summary>
+    /// <exception cref="IOException">The folder does not exist or cannot be written; the old file is unchanged.</exception>
     public void WriteCsv(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        WriteCsv(writer);
+        NumKit.IO.AtomicFile.Write(path, this, static (stream, results) =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 64 * 1024, leaveOpen: true);
+            results.WriteCsv(writer);
+        });
     }
 
     /// <summary>
@@ -192,29 +213,29 @@ public sealed class SearchResults
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static void WriteRow(TextWriter writer, List<string> fields)
+    /// <summary>One CSV line: fields joined by commas, quoted only when they need it, and "\n".</summary>
+    internal static string CsvRow(List<string> fields)
     {
+        var line = new StringBuilder();
         for (int i = 0; i < fields.Count; i++)
         {
             if (i > 0)
             {
-                writer.Write(',');
+                line.Append(',');
             }
 
             string field = fields[i];
             if (field.AsSpan().IndexOfAny(",\"\r\n") >= 0)
             {
-                writer.Write('"');
-                writer.Write(field.Replace("\"", "\"\"", StringComparison.Ordinal));
-                writer.Write('"');
+                line.Append('"').Append(field.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
             }
             else
             {
-                writer.Write(field);
+                line.Append(field);
             }
         }
 
-        writer.Write('\n');
+        return line.Append('\n').ToString();
     }
 
     /// <summary>Orders results best first: see <see cref="Ranked"/>.</summary>

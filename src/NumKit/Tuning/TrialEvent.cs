@@ -1,27 +1,5 @@
 namespace NumKit.Tuning;
 
-/// <summary>What a <see cref="TrialEvent"/> reports.</summary>
-public enum TrialEventKind
-{
-    /// <summary>A trial started (its model is about to be created).</summary>
-    Started,
-
-    /// <summary>A trial reported the cost of an epoch.</summary>
-    Epoch,
-
-    /// <summary>A trial's objective returned its final cost.</summary>
-    Completed,
-
-    /// <summary>The pruner stopped a trial as hopeless.</summary>
-    Pruned,
-
-    /// <summary>A trial's objective threw.</summary>
-    Failed,
-
-    /// <summary>The search's cancellation stopped a running trial.</summary>
-    Cancelled,
-}
-
 /// <summary>
 /// A progress report from a running search, for a live display. Raised on the worker thread that
 /// runs the trial, so handlers must be thread-safe and quick; a struct, so raising it allocates nothing.

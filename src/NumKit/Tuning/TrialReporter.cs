@@ -11,9 +11,8 @@ namespace NumKit.Tuning;
 /// </summary>
 public sealed class TrialReporter
 {
-    private readonly CaviarRun _run;
-    private readonly int _position;
-    private readonly double[] _earlierCosts;
+    private readonly TrialBoard _board;
+    private double[] _earlierCosts;
     private EpochCost[] _curve = [];
     private int _count;
     private CancellationTokenSource? _trialCancellation;
@@ -21,17 +20,19 @@ public sealed class TrialReporter
     // Read by other trials' threads under the run's gate when a pruner is set.
     private bool _ended;
 
-    internal TrialReporter(CaviarRun run, Trial trial, int position)
+    internal TrialReporter(TrialBoard board, int position)
     {
-        _run = run;
-        Trial = trial;
-        _position = position;
+        _board = board;
+        Position = position;
         // Scratch for the earlier trials' costs at an epoch, sized once so pruning decisions allocate nothing.
-        _earlierCosts = run.Pruner is null ? [] : new double[position];
+        _earlierCosts = board.Pruner is null ? [] : new double[position];
     }
 
     /// <summary>The trial being reported.</summary>
-    public Trial Trial { get; }
+    public Trial Trial { get; private set; } = null!;
+
+    /// <summary>The trial's place in its run (the in-process runner compares it with the places before).</summary>
+    internal int Position { get; }
 
     /// <summary>Whether the pruner has stopped this trial.</summary>
     public bool IsPruned { get; private set; }
@@ -55,7 +56,7 @@ public sealed class TrialReporter
     /// <summary>
     /// Records the cost of <paramref name="epoch"/> and returns whether to go on: false when the pruner
     /// stops the trial here (or did before) or the search is cancelled. Allocates nothing once the curve
-    /// has room (see <see cref="CaviarOptions.EpochCapacity"/>).
+    /// has room (see <see cref="ParallelTrialsOptions.EpochCapacity"/>).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> is negative or not after the last reported epoch.</exception>
     public bool Report(int epoch, double cost)
@@ -66,20 +67,20 @@ public sealed class TrialReporter
                 $"Trial {Trial.Id}: epochs must be reported in increasing order from 0, but epoch {epoch} follows epoch {LastEpoch}."));
         }
 
-        _run.Append(this, epoch, cost);
-        _run.Raise(new TrialEvent(TrialEventKind.Epoch, Trial, epoch, cost));
+        _board.Append(this, epoch, cost);
+        _board.Raise(new TrialEvent(TrialEventKind.Epoch, Trial, epoch, cost));
         if (IsPruned)
         {
             return false;
         }
 
-        if (_run.CancellationToken.IsCancellationRequested)
+        if (_board.CancellationToken.IsCancellationRequested)
         {
             StoppedByCancellation = true;
             return false;
         }
 
-        Pruner? pruner = _run.Pruner;
+        Pruner? pruner = _board.Pruner;
         if (pruner is null)
         {
             return true;
@@ -92,13 +93,13 @@ public sealed class TrialReporter
         }
         else if (pruner.Evaluates(epoch))
         {
-            if (!_run.WaitForEarlier(_position, epoch))
+            if (!_board.WaitForEarlier(this, epoch))
             {
                 StoppedByCancellation = true;
                 return false;
             }
 
-            int n = _run.CollectEarlier(_position, epoch, _earlierCosts);
+            int n = _board.CollectEarlier(this, epoch, ref _earlierCosts);
             prune = pruner.ShouldPrune(epoch, cost, _earlierCosts.AsSpan(0, n));
         }
         else
@@ -113,16 +114,17 @@ public sealed class TrialReporter
 
         IsPruned = true;
         PrunedAtEpoch = epoch;
-        _run.Raise(new TrialEvent(TrialEventKind.Pruned, Trial, epoch, cost));
+        _board.Raise(new TrialEvent(TrialEventKind.Pruned, Trial, epoch, cost));
         // The objective's token fires too, for loops that watch the token rather than Report's answer.
         _trialCancellation!.Cancel();
         return false;
     }
 
-    internal void Begin(int capacity)
+    internal void Begin(Trial trial, int capacity)
     {
+        Trial = trial;
         _curve = capacity > 0 ? new EpochCost[capacity] : [];
-        _trialCancellation = CancellationTokenSource.CreateLinkedTokenSource(_run.CancellationToken);
+        _trialCancellation = CancellationTokenSource.CreateLinkedTokenSource(_board.CancellationToken);
     }
 
     internal void End()

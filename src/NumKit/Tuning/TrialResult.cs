@@ -3,30 +3,6 @@ using System.Collections.Immutable;
 
 namespace NumKit.Tuning;
 
-/// <summary>How a trial ended.</summary>
-public enum TrialStatus
-{
-    /// <summary>The search was cancelled before the trial started.</summary>
-    NotStarted,
-
-    /// <summary>The objective returned its final cost.</summary>
-    Completed,
-
-    /// <summary>Stopped early by the pruner as hopeless; its cost is the one reported at the pruning epoch.</summary>
-    Pruned,
-
-    /// <summary>The objective threw; see <see cref="TrialResult.Error"/>.</summary>
-    Failed,
-
-    /// <summary>Stopped by the search's cancellation while running; its cost is the last one reported.</summary>
-    Cancelled,
-}
-
-/// <summary>A cost reported at the end of an epoch.</summary>
-/// <param name="Epoch">The epoch number the objective reported (0 for the first, as the course counts).</param>
-/// <param name="Cost">The cost reported for that epoch.</param>
-public readonly record struct EpochCost(int Epoch, double Cost);
-
 /// <summary>What became of one trial: its status, cost, learning curve and, if pruned, when. Immutable.</summary>
 public sealed class TrialResult
 {

@@ -42,8 +42,8 @@ public class CaviarTests
     {
         ImmutableArray<Trial> trials = RandomSearch.Sample(Synthetic.Space(), 24, seed: 11);
         TrialObjective objective = Synthetic.Objective(12, Jitter);
-        SearchResults one = Caviar.Run(trials, objective, new CaviarOptions { MaxDegreeOfParallelism = 1 });
-        SearchResults four = Caviar.Run(trials, objective, new CaviarOptions { MaxDegreeOfParallelism = 4 });
+        SearchResults one = ParallelTrials.Run(trials, objective, new ParallelTrialsOptions { MaxDegreeOfParallelism = 1 });
+        SearchResults four = ParallelTrials.Run(trials, objective, new ParallelTrialsOptions { MaxDegreeOfParallelism = 4 });
         AssertSameResults(one, four);
         Assert.Equal(24, one.Count(TrialStatus.Completed));
         Assert.False(one.WasCancelled);
@@ -59,7 +59,7 @@ public class CaviarTests
     {
         ImmutableArray<Trial> trials = RandomSearch.Sample(Synthetic.Space(), 16, seed: 3);
         Trial[] shuffled = trials.Reverse().ToArray();
-        SearchResults results = Caviar.Run(shuffled, Synthetic.Objective(5), new CaviarOptions { MaxDegreeOfParallelism = 3 });
+        SearchResults results = ParallelTrials.Run(shuffled, Synthetic.Objective(5), new ParallelTrialsOptions { MaxDegreeOfParallelism = 3 });
         Assert.Equal(Enumerable.Range(0, 16), results.Trials.Select(r => r.Id));
         TrialResult best = results.Trials.MinBy(r => r.Cost)!;
         Assert.Same(best, results.Best);
@@ -76,7 +76,7 @@ public class CaviarTests
     {
         var created = new ConcurrentBag<Model>();
         ImmutableArray<Trial> trials = RandomSearch.Sample(Synthetic.Space(), 10, seed: 5);
-        SearchResults results = Caviar.Run(trials,
+        SearchResults results = ParallelTrials.Run(trials,
             trial =>
             {
                 var model = new Model(trial.Id);
@@ -95,7 +95,7 @@ public class CaviarTests
 
                 return model.Weight;
             },
-            new CaviarOptions { MaxDegreeOfParallelism = 2 });
+            new ParallelTrialsOptions { MaxDegreeOfParallelism = 2 });
 
         Assert.Equal(10, created.Count);
         Assert.Equal(10, created.Select(m => m.TrialId).Distinct().Count());
@@ -107,7 +107,7 @@ public class CaviarTests
     public void A_failing_trial_is_recorded_and_the_others_go_on()
     {
         ImmutableArray<Trial> trials = RandomSearch.Sample(Synthetic.Space(), 6, seed: 1);
-        SearchResults results = Caviar.Run(trials, (trial, reporter, token) =>
+        SearchResults results = ParallelTrials.Run(trials, (trial, reporter, token) =>
         {
             reporter.Report(0, 1.0);
             if (trial.Id == 2)
@@ -116,7 +116,7 @@ public class CaviarTests
             }
 
             return trial.Id;
-        }, new CaviarOptions { MaxDegreeOfParallelism = 2 });
+        }, new ParallelTrialsOptions { MaxDegreeOfParallelism = 2 });
 
         TrialResult failed = results.Trials[2];
         Assert.Equal(TrialStatus.Failed, failed.Status);
@@ -133,7 +133,7 @@ public class CaviarTests
         var events = new ConcurrentQueue<TrialEvent>();
         var progress = new SearchProgress(8);
         ImmutableArray<Trial> trials = RandomSearch.Sample(Synthetic.Space(), 8, seed: 9);
-        SearchResults results = Caviar.Run(trials, Synthetic.Objective(4), new CaviarOptions
+        SearchResults results = ParallelTrials.Run(trials, Synthetic.Objective(4), new ParallelTrialsOptions
         {
             MaxDegreeOfParallelism = 2,
             Progress = e =>
@@ -176,8 +176,8 @@ public class CaviarTests
                 cancellation.Cancel();
             }
         });
-        SearchResults results = Caviar.Run(trials, objective, new CaviarOptions { MaxDegreeOfParallelism = 1 }, cancellation.Token);
-        SearchResults uncancelled = Caviar.Run(trials, Synthetic.Objective(10), new CaviarOptions { MaxDegreeOfParallelism = 1 });
+        SearchResults results = ParallelTrials.Run(trials, objective, new ParallelTrialsOptions { MaxDegreeOfParallelism = 1 }, cancellation.Token);
+        SearchResults uncancelled = ParallelTrials.Run(trials, Synthetic.Objective(10), new ParallelTrialsOptions { MaxDegreeOfParallelism = 1 });
 
         Assert.True(results.WasCancelled);
         Assert.Equal(new[] { TrialStatus.Completed, TrialStatus.Completed, TrialStatus.Completed, TrialStatus.Cancelled },
@@ -213,7 +213,7 @@ public class CaviarTests
 
             return trial.Id;
         };
-        var options = new CaviarOptions
+        var options = new ParallelTrialsOptions
         {
             MaxDegreeOfParallelism = 2,
             Progress = e =>
@@ -225,7 +225,7 @@ public class CaviarTests
             },
         };
 
-        SearchResults results = await Caviar.RunAsync(trials, objective, options, cancellation.Token);
+        SearchResults results = await ParallelTrials.RunAsync(trials, objective, options, cancellation.Token);
         Assert.True(results.WasCancelled);
         Assert.True(results.Count(TrialStatus.Completed) >= 4);
         Assert.True(results.Count(TrialStatus.NotStarted) > 0);
@@ -239,7 +239,7 @@ public class CaviarTests
     public void An_already_cancelled_search_starts_nothing()
     {
         ImmutableArray<Trial> trials = RandomSearch.Sample(Synthetic.Space(), 5, seed: 6);
-        SearchResults results = Caviar.Run(trials, Synthetic.Objective(3), null, new CancellationToken(canceled: true));
+        SearchResults results = ParallelTrials.Run(trials, Synthetic.Objective(3), null, new CancellationToken(canceled: true));
         Assert.True(results.WasCancelled);
         Assert.All(results.Trials, r => Assert.Equal(TrialStatus.NotStarted, r.Status));
         Assert.Null(results.Best);
@@ -250,16 +250,16 @@ public class CaviarTests
     {
         SearchSpace space = Synthetic.Space();
         var duplicate = new[] { space.Sample(1, 4), space.Sample(2, 4) };
-        var error = Assert.Throws<ArgumentException>(() => Caviar.Run(duplicate, Synthetic.Objective(1)));
+        var error = Assert.Throws<ArgumentException>(() => ParallelTrials.Run(duplicate, Synthetic.Objective(1)));
         Assert.Contains("id 4", error.Message);
         var mixed = new[] { space.Sample(1, 0), new SearchSpace(Dimension.Uniform("gamma", 0, 1)).Sample(1, 1) };
-        Assert.Contains("(gamma)", Assert.Throws<ArgumentException>(() => Caviar.Run(mixed, Synthetic.Objective(1))).Message);
-        Assert.Throws<ArgumentException>(() => Caviar.Run(new Trial[] { null! }, Synthetic.Objective(1)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CaviarOptions { MaxDegreeOfParallelism = 0 });
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CaviarOptions { EpochCapacity = -1 });
+        Assert.Contains("(gamma)", Assert.Throws<ArgumentException>(() => ParallelTrials.Run(mixed, Synthetic.Objective(1))).Message);
+        Assert.Throws<ArgumentException>(() => ParallelTrials.Run(new Trial[] { null! }, Synthetic.Objective(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ParallelTrialsOptions { MaxDegreeOfParallelism = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ParallelTrialsOptions { EpochCapacity = -1 });
 
         // Epochs reported out of order fail the trial, with the numbers in the message.
-        SearchResults results = Caviar.Run(new[] { space.Sample(1, 0) }, (trial, reporter, token) =>
+        SearchResults results = ParallelTrials.Run(new[] { space.Sample(1, 0) }, (trial, reporter, token) =>
         {
             reporter.Report(3, 1);
             reporter.Report(3, 1);
@@ -267,7 +267,7 @@ public class CaviarTests
         });
         Assert.Equal(TrialStatus.Failed, results.Trials[0].Status);
         Assert.Contains("epoch 3 follows epoch 3", results.Trials[0].Error);
-        Assert.Empty(Caviar.Run(Array.Empty<Trial>(), Synthetic.Objective(1)).Trials);
+        Assert.Empty(ParallelTrials.Run(Array.Empty<Trial>(), Synthetic.Objective(1)).Trials);
     }
 
     [Fact]
@@ -281,7 +281,7 @@ public class CaviarTests
             // (such as the runtime's lazily created sort helper the median uses), which are not per epoch.
             for (int run = 0; run < 2; run++)
             {
-                Caviar.Run(trials, (trial, reporter, token) =>
+                ParallelTrials.Run(trials, (trial, reporter, token) =>
                 {
                     reporter.Report(0, 1.0);
                     long before = GC.GetAllocatedBytesForCurrentThread();
@@ -292,7 +292,7 @@ public class CaviarTests
 
                     allocated[trial.Id] = GC.GetAllocatedBytesForCurrentThread() - before;
                     return 0;
-                }, new CaviarOptions { MaxDegreeOfParallelism = 1, EpochCapacity = 200, Pruner = pruner });
+                }, new ParallelTrialsOptions { MaxDegreeOfParallelism = 1, EpochCapacity = 200, Pruner = pruner });
             }
 
             Assert.All(allocated, bytes => Assert.Equal(0, bytes));
@@ -312,7 +312,7 @@ public class CaviarTests
         try
         {
             CultureInfo.CurrentCulture = comma;
-            SearchResults results = Caviar.Run(trials, (t, r, c) => { r.Report(0, 1.5); return t["alpha"] * 2; }, new CaviarOptions { MaxDegreeOfParallelism = 1 });
+            SearchResults results = ParallelTrials.Run(trials, (t, r, c) => { r.Report(0, 1.5); return t["alpha"] * 2; }, new ParallelTrialsOptions { MaxDegreeOfParallelism = 1 });
             string[] lines = results.ToCsv().Split('\n');
             Assert.Equal("id,round,status,cost,last_epoch,pruned_at_epoch,seed,alpha,optimizer,error", lines[0]);
             Assert.Equal("0,0,completed,0.005,0,,17,0.0025,\"adam, amsgrad\",", lines[1]);
@@ -344,7 +344,7 @@ public class CaviarTests
     public void The_table_ranks_trials_and_shows_their_hyperparameters()
     {
         ImmutableArray<Trial> trials = RandomSearch.Sample(Synthetic.Space(), 6, seed: 8);
-        SearchResults results = Caviar.Run(trials, Synthetic.Objective(3), new CaviarOptions { MaxDegreeOfParallelism = 2 });
+        SearchResults results = ParallelTrials.Run(trials, Synthetic.Objective(3), new ParallelTrialsOptions { MaxDegreeOfParallelism = 2 });
         string[] lines = results.FormatTable(maxRows: 3).Split('\n');
         Assert.Matches(@"^rank\s+id\s+round\s+status\s+cost\s+epochs\s+alpha\s+beta$", lines[0]);
         Assert.Matches($@"^\s+1\s+{results.Best!.Id}\s+0\s+completed\s+", lines[1]);

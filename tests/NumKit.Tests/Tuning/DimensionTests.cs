@@ -135,7 +135,7 @@ public class DimensionTests
         var alpha = Dimension.LogUniform("alpha", 1e-4, 1);
         // Best values 1e-3 and 1e-2: one decade of spread, a quarter more on each side in log space.
         Dimension narrow = alpha.NarrowAround(new[] { 1e-3, 1e-2 }, margin: 0.25, minimumWidth: 0);
-        Assert.Equal(DimensionKind.LogUniform, narrow.Kind);
+        Assert.Equal(ContinuousScale.Log, Assert.IsType<ContinuousDimension>(narrow).Scale);
         Assert.Equal(-3.25, narrow.ScaleLow, 9);
         Assert.Equal(-1.75, narrow.ScaleHigh, 9);
 
@@ -156,7 +156,7 @@ public class DimensionTests
 
         var choice = Dimension.Choice("opt", "sgd", "momentum", "adam");
         Dimension kept = choice.NarrowAround(new[] { 2.0, 0.0, 2.0 }, 0.25, 0.05);
-        Assert.Equal(new[] { 0, 2 }, kept.AllowedChoices);
+        Assert.Equal(new[] { 0, 2 }, Assert.IsType<ChoiceDimension>(kept).AllowedChoices);
         Assert.All(Draw(kept), v => Assert.True(v is 0 or 2));
         Assert.Equal("adam", kept.Format(2));
     }

@@ -15,7 +15,7 @@ public class MultiRoundSearchTests
         var finished = new List<SearchRound>();
         SearchHistory history = CoarseToFine.Run(Synthetic.Space(), Synthetic.Objective(3), seed: 5,
             new CoarseToFineOptions { Rounds = 4, TrialsPerRound = 30, TopK = 5, RoundFinished = finished.Add },
-            new CaviarOptions { MaxDegreeOfParallelism = 2 });
+            new ParallelTrialsOptions { MaxDegreeOfParallelism = 2 });
 
         Assert.Equal(4, history.Rounds.Length);
         Assert.Equal(history.Rounds, finished);
@@ -50,8 +50,8 @@ public class MultiRoundSearchTests
     public void Coarse_to_fine_is_reproducible_across_thread_counts_and_stops_on_cancel()
     {
         var options = new CoarseToFineOptions { Rounds = 2, TrialsPerRound = 10, TopK = 3 };
-        SearchHistory one = CoarseToFine.Run(Synthetic.Space(), Synthetic.Objective(2), 9, options, new CaviarOptions { MaxDegreeOfParallelism = 1 });
-        SearchHistory three = CoarseToFine.Run(Synthetic.Space(), Synthetic.Objective(2), 9, options, new CaviarOptions { MaxDegreeOfParallelism = 3 });
+        SearchHistory one = CoarseToFine.Run(Synthetic.Space(), Synthetic.Objective(2), 9, options, new ParallelTrialsOptions { MaxDegreeOfParallelism = 1 });
+        SearchHistory three = CoarseToFine.Run(Synthetic.Space(), Synthetic.Objective(2), 9, options, new ParallelTrialsOptions { MaxDegreeOfParallelism = 3 });
         Assert.Equal(one.All.ToCsv(), three.All.ToCsv());
 
         using var cancellation = new CancellationTokenSource();
@@ -61,7 +61,7 @@ public class MultiRoundSearchTests
             {
                 cancellation.Cancel();
             }
-        }), 9, options, new CaviarOptions { MaxDegreeOfParallelism = 1 }, cancellation.Token);
+        }), 9, options, new ParallelTrialsOptions { MaxDegreeOfParallelism = 1 }, cancellation.Token);
         Assert.True(cut.WasCancelled);
         Assert.Equal(2, cut.Rounds.Length);
         Assert.Equal(13, cut.All.Count(TrialStatus.Completed));
@@ -92,7 +92,7 @@ public class MultiRoundSearchTests
         var start = new Dictionary<string, double> { ["alpha"] = 0.1, ["beta"] = 0.9, ["batch"] = 16, ["hidden"] = 2 };
         var seen = new List<SearchRound>();
         SearchHistory history = await StagedSearch.RunAsync(space, stages, Synthetic.Objective(1), seed: 3, start,
-            new CaviarOptions { MaxDegreeOfParallelism = 2 }, seen.Add);
+            new ParallelTrialsOptions { MaxDegreeOfParallelism = 2 }, seen.Add);
 
         Assert.Equal(3, history.Rounds.Length);
         Assert.Equal(history.Rounds, seen);
@@ -152,12 +152,12 @@ public class MultiRoundSearchTests
         ImmutableArray<Trial> trials = RandomSearch.Sample(space, 300, seed: 12);
         // alpha matters most (a bowl in log10 alpha), batch a little and monotonically, beta very little,
         // hidden and activation not at all; plus noise.
-        SearchResults results = Caviar.Run(trials, (trial, reporter, token) =>
+        SearchResults results = ParallelTrials.Run(trials, (trial, reporter, token) =>
         {
             var noise = new TrialRandom(trial.Seed);
             double a = Math.Log10(trial["alpha"]) + 2;
             return (a * a) + (0.3 * Math.Log2(trial["batch"])) + (0.05 * Math.Log10(1 - trial["beta"])) + (0.2 * noise.NextDouble());
-        }, new CaviarOptions { MaxDegreeOfParallelism = 2 });
+        }, new ParallelTrialsOptions { MaxDegreeOfParallelism = 2 });
 
         ImportanceTable table = ParameterImportance.Estimate(results);
         Assert.Equal(300, table.TrialCount);
@@ -181,7 +181,7 @@ public class MultiRoundSearchTests
     public void Importance_of_a_fixed_parameter_is_zero_and_ranks_share_ties()
     {
         SearchSpace space = Synthetic.Space().Fix("beta", 0.95);
-        SearchResults results = Caviar.Run(RandomSearch.Sample(space, 20, 1), (t, r, c) => Synthetic.Bowl(t), new CaviarOptions { MaxDegreeOfParallelism = 1 });
+        SearchResults results = ParallelTrials.Run(RandomSearch.Sample(space, 20, 1), (t, r, c) => Synthetic.Bowl(t), new ParallelTrialsOptions { MaxDegreeOfParallelism = 1 });
         ImportanceTable table = ParameterImportance.Estimate(results);
         Assert.Equal(0, table["beta"].VarianceExplained);
         Assert.Equal(1, table["beta"].Groups);

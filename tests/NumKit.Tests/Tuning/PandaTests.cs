@@ -55,7 +55,7 @@ public class PandaTests
         // then stays flat. Patience 5: lowered at epoch 7, again at 12 and 17.
         double[] falling = { 1.0, 0.9, 0.8 };
         var run = new ScriptedRun(0.1f, (e, _) => e < 3 ? falling[e] : 0.8);
-        BabysitResult result = Panda.Run(run, 20, new BabysittingOptions { SmoothingBeta = 0, Patience = 5, PlateauFactor = 0.5f });
+        BabysitResult result = Babysitter.Run(run, 20, new BabysittingOptions { SmoothingBeta = 0, Patience = 5, PlateauFactor = 0.5f });
 
         Assert.Equal(BabysitStatus.Completed, result.Status);
         Assert.Equal(new[] { 7, 12, 17 }, result.Corrections.Select(c => c.Epoch));
@@ -82,13 +82,13 @@ public class PandaTests
     {
         // A 0.5% drop per epoch is above the 0.1% threshold: never lowered.
         var run = new ScriptedRun(0.1f, (e, _) => Math.Pow(0.995, e));
-        BabysitResult result = Panda.Run(run, 60, new BabysittingOptions { Patience = 5 });
+        BabysitResult result = Babysitter.Run(run, 60, new BabysittingOptions { Patience = 5 });
         Assert.Empty(result.Corrections);
 
         // A 0.01% drop per epoch adds up to less than 0.1% over the 5 epochs of patience: a plateau. (Over
         // about ten epochs it adds up to 0.1%, which counts as an improvement and restarts the patience.)
         var slow = new ScriptedRun(0.1f, (e, _) => Math.Pow(0.9999, e));
-        BabysitResult crawling = Panda.Run(slow, 60, new BabysittingOptions { Patience = 5 });
+        BabysitResult crawling = Babysitter.Run(slow, 60, new BabysittingOptions { Patience = 5 });
         Assert.Equal(5, crawling.Corrections[0].Epoch);
         Assert.True(crawling.Corrections.Length >= 6, crawling.Format());
         Assert.All(crawling.Corrections.Zip(crawling.Corrections.Skip(1)), pair => Assert.True(pair.Second.Epoch - pair.First.Epoch >= 5));
@@ -100,7 +100,7 @@ public class PandaTests
         double[] costs = { 3, 1, 4, 1, 5, 9, 2, 6 };
         var run = new ScriptedRun(0.1f, (e, _) => costs[e]);
         // A high divergence factor so the noisy script never counts as diverging.
-        BabysitResult result = Panda.Run(run, costs.Length, new BabysittingOptions { SmoothingBeta = 0.8, DivergenceFactor = 100, Patience = 100 });
+        BabysitResult result = Babysitter.Run(run, costs.Length, new BabysittingOptions { SmoothingBeta = 0.8, DivergenceFactor = 100, Patience = 100 });
         double v = 0;
         for (int t = 1; t <= costs.Length; t++)
         {
@@ -123,7 +123,7 @@ public class PandaTests
             3 => double.NaN,
             _ => r.LearningRate < 0.1f ? 0.6 - (0.01 * e) : double.NaN,
         });
-        BabysitResult result = Panda.Run(run, 6, new BabysittingOptions { DivergenceLearningRateFactor = 0.5f });
+        BabysitResult result = Babysitter.Run(run, 6, new BabysittingOptions { DivergenceLearningRateFactor = 0.5f });
 
         Correction correction = Assert.Single(result.Corrections);
         Assert.Equal(CorrectionKind.Divergence, correction.Kind);
@@ -145,7 +145,7 @@ public class PandaTests
     {
         double[] costs = { 1.0, 0.5, 0.9, 1.1, 0.45 };
         var run = new ScriptedRun(0.2f, (e, _) => costs[e]);
-        BabysitResult result = Panda.Run(run, costs.Length, new BabysittingOptions { DivergenceFactor = 2 });
+        BabysitResult result = Babysitter.Run(run, costs.Length, new BabysittingOptions { DivergenceFactor = 2 });
         // 0.9 is within 2 x the best (0.5); 1.1 is not.
         Correction correction = Assert.Single(result.Corrections);
         Assert.Equal(3, correction.Epoch);
@@ -157,7 +157,7 @@ public class PandaTests
     public void A_divergence_before_any_good_epoch_restores_the_start()
     {
         var run = new ScriptedRun(1f, (e, r) => r.LearningRate > 0.5f ? double.PositiveInfinity : 1.0);
-        BabysitResult result = Panda.Run(run, 3);
+        BabysitResult result = Babysitter.Run(run, 3);
         Correction correction = Assert.Single(result.Corrections);
         Assert.Equal(-1, correction.RestoredEpoch);
         Assert.Contains("restored the checkpoint of the start", correction.ToString());
@@ -168,7 +168,7 @@ public class PandaTests
     public void A_run_that_keeps_diverging_is_given_up_with_the_checkpoint_restored()
     {
         var run = new ScriptedRun(1f, (e, _) => e == 0 ? 1.0 : double.NaN);
-        BabysitResult result = Panda.Run(run, 100, new BabysittingOptions { MaxRestores = 2 });
+        BabysitResult result = Babysitter.Run(run, 100, new BabysittingOptions { MaxRestores = 2 });
         Assert.Equal(BabysitStatus.GaveUp, result.Status);
         Assert.Equal(4, result.Epochs.Length);
         Assert.Equal(2, result.Corrections.Length);
@@ -181,7 +181,7 @@ public class PandaTests
     public void The_rate_never_goes_below_the_minimum()
     {
         var run = new ScriptedRun(0.1f, (e, _) => 1.0);
-        BabysitResult result = Panda.Run(run, 40, new BabysittingOptions { SmoothingBeta = 0, Patience = 3, MinimumLearningRate = 0.04f });
+        BabysitResult result = Babysitter.Run(run, 40, new BabysittingOptions { SmoothingBeta = 0, Patience = 3, MinimumLearningRate = 0.04f });
         Assert.Equal(new[] { 0.05f, 0.04f }, result.Corrections.Select(c => c.NewLearningRate));
         Assert.Equal(0.04f, result.FinalLearningRate);
     }
@@ -200,7 +200,7 @@ public class PandaTests
 
             return 1.0 / (e + 1);
         });
-        BabysitResult result = Panda.Run(run, 100, null, seen.Add, cancellation.Token);
+        BabysitResult result = Babysitter.Run(run, 100, null, seen.Add, cancellation.Token);
         Assert.Equal(BabysitStatus.Cancelled, result.Status);
         Assert.Equal(6, result.Epochs.Length);
         Assert.Equal(result.Epochs, seen);
@@ -212,7 +212,7 @@ public class PandaTests
     {
         double[] costs = { 1.0, 0.5, double.NaN, 0.4 };
         var run = new ScriptedRun(0.5f, (e, _) => costs[e]);
-        BabysitResult result = Panda.Run(run, 4, new BabysittingOptions { SmoothingBeta = 0 });
+        BabysitResult result = Babysitter.Run(run, 4, new BabysittingOptions { SmoothingBeta = 0 });
         Assert.Equal(
             "epoch,cost,smoothed_cost,learning_rate,correction\n0,1,1,0.5,\n1,0.5,0.5,0.5,\n2,NaN,0.5,0.5,divergence\n3,0.4,0.4,0.25,\n",
             result.ToCsv());
@@ -230,9 +230,9 @@ public class PandaTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new BabysittingOptions { DivergenceFactor = 1 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new BabysittingOptions { DivergenceLearningRateFactor = 0 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new BabysittingOptions { MaxRestores = -1 });
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Panda.Run(new ScriptedRun(0f, (e, _) => 1), 3));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Babysitter.Run(new ScriptedRun(0f, (e, _) => 1), 3));
         Assert.Equal("run", error.ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Panda.Run(new ScriptedRun(1f, (e, _) => 1), -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Babysitter.Run(new ScriptedRun(1f, (e, _) => 1), -1));
     }
 
     [Fact]

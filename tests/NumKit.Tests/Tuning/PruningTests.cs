@@ -51,7 +51,7 @@ public class PruningTests
     {
         ImmutableArray<Trial> trials = RandomSearch.Sample(Synthetic.Space(), 30, seed: 21);
         var pruner = new MedianPruner(warmupEpochs: 2, minimumTrials: 3);
-        SearchResults results = Caviar.Run(trials, Synthetic.Objective(Epochs), new CaviarOptions { MaxDegreeOfParallelism = 3, Pruner = pruner });
+        SearchResults results = ParallelTrials.Run(trials, Synthetic.Objective(Epochs), new ParallelTrialsOptions { MaxDegreeOfParallelism = 3, Pruner = pruner });
 
         Trial best = trials.MinBy(Synthetic.Bowl)!;
         Assert.Equal(TrialStatus.Completed, results.Trials[best.Id].Status);
@@ -76,7 +76,7 @@ public class PruningTests
         Assert.Equal(new[] { 1, 3, 9, 27 }, Enumerable.Range(0, 30).Where(pruner.Evaluates));
 
         ImmutableArray<Trial> trials = RandomSearch.Sample(Synthetic.Space(), 30, seed: 22);
-        SearchResults results = Caviar.Run(trials, Synthetic.Objective(Epochs), new CaviarOptions { MaxDegreeOfParallelism = 4, Pruner = pruner });
+        SearchResults results = ParallelTrials.Run(trials, Synthetic.Objective(Epochs), new ParallelTrialsOptions { MaxDegreeOfParallelism = 4, Pruner = pruner });
 
         Trial best = trials.MinBy(Synthetic.Bowl)!;
         Assert.Same(results.Trials[best.Id], results.Best);
@@ -110,8 +110,8 @@ public class PruningTests
         });
         foreach (Pruner pruner in new Pruner[] { new MedianPruner(1, 2), new SuccessiveHalvingPruner(1, 2, 1) })
         {
-            SearchResults one = Caviar.Run(trials, objective, new CaviarOptions { MaxDegreeOfParallelism = 1, Pruner = pruner });
-            SearchResults four = Caviar.Run(trials, objective, new CaviarOptions { MaxDegreeOfParallelism = 4, Pruner = pruner });
+            SearchResults one = ParallelTrials.Run(trials, objective, new ParallelTrialsOptions { MaxDegreeOfParallelism = 1, Pruner = pruner });
+            SearchResults four = ParallelTrials.Run(trials, objective, new ParallelTrialsOptions { MaxDegreeOfParallelism = 4, Pruner = pruner });
             Assert.True(one.Count(TrialStatus.Pruned) > 0);
             Assert.Equal(one.ToCsv(), four.ToCsv());
             Assert.Equal(one.Trials.Select(r => r.Curve.Length), four.Trials.Select(r => r.Curve.Length));
@@ -123,7 +123,7 @@ public class PruningTests
     {
         ImmutableArray<Trial> trials = RandomSearch.Sample(Synthetic.Space(), 3, seed: 1);
         int epochsAfterPruning = 0;
-        SearchResults results = Caviar.Run(trials, (trial, reporter, token) =>
+        SearchResults results = ParallelTrials.Run(trials, (trial, reporter, token) =>
         {
             for (int e = 0; e < 10; e++)
             {
@@ -138,7 +138,7 @@ public class PruningTests
             }
 
             return 1.0;
-        }, new CaviarOptions { MaxDegreeOfParallelism = 1, Pruner = new MedianPruner(warmupEpochs: 100) });
+        }, new ParallelTrialsOptions { MaxDegreeOfParallelism = 1, Pruner = new MedianPruner(warmupEpochs: 100) });
 
         Assert.Equal(0, epochsAfterPruning);
         Assert.Equal(TrialStatus.Pruned, results.Trials[1].Status);

@@ -8,7 +8,7 @@ namespace NumKit.Tuning;
 
 /// <summary>
 /// Grid search: every combination of a few values per dimension, evenly spaced in each dimension's
-/// scale. Shown for comparison: with the same budget it tries far fewer values of each parameter than
+/// scale (the <see cref="GridSampler"/>). Shown for comparison: with the same budget it tries far fewer values of each parameter than
 /// <see cref="RandomSearch"/>.
 /// </summary>
 public static class GridSearch
@@ -43,12 +43,12 @@ public static class GridSearch
             throw new ArgumentException($"The grid has {pointsPerDimension.Count} point counts for {space.Count} dimensions.", nameof(pointsPerDimension));
         }
 
-        var axes = new ImmutableArray<double>[space.Count];
+        var sampler = new GridSampler(pointsPerDimension, firstId);
+        ImmutableArray<double>[] axes = sampler.Axes(space);
         long total = 1;
-        for (int d = 0; d < space.Count; d++)
+        foreach (ImmutableArray<double> axis in axes)
         {
-            axes[d] = space[d].GridValues(pointsPerDimension[d]);
-            total *= axes[d].Length;
+            total *= axis.Length;
             if (total + firstId > int.MaxValue)
             {
                 throw new ArgumentOutOfRangeException(nameof(pointsPerDimension), $"The grid has more than {int.MaxValue - firstId} points.");
@@ -56,20 +56,9 @@ public static class GridSearch
         }
 
         var trials = ImmutableArray.CreateBuilder<Trial>((int)total);
-        var point = new double[space.Count];
         for (int n = 0; n < total; n++)
         {
-            // Mixed-radix digits of n, the last dimension varying fastest.
-            int rest = n;
-            for (int d = space.Count - 1; d >= 0; d--)
-            {
-                point[d] = axes[d][rest % axes[d].Length];
-                rest /= axes[d].Length;
-            }
-
-            int id = firstId + n;
-            ulong trialSeed = new TrialRandom(seed, (ulong)id).NextUInt64();
-            trials.Add(new Trial(space, id, round, trialSeed, point.ToImmutableArray()));
+            trials.Add(sampler.PointAt(space, axes, firstId + n, round, seed));
         }
 
         return trials.MoveToImmutable();

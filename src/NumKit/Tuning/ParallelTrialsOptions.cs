@@ -1,29 +1,9 @@
 using System;
-using System.Threading;
 
 namespace NumKit.Tuning;
 
-/// <summary>
-/// The objective of a search: trains one trial (its own model and optimizer), reports each epoch's
-/// cost through <paramref name="reporter"/>, and returns the final cost (lower is better).
-/// </summary>
-/// <param name="trial">The hyperparameters to train with, and the trial's seed.</param>
-/// <param name="reporter">
-/// Call <see cref="TrialReporter.Report"/> after each epoch; when it returns false (pruned, or the
-/// search is cancelled) stop and return.
-/// </param>
-/// <param name="cancellationToken">Cancelled when the search is cancelled or this trial is pruned.</param>
-public delegate double TrialObjective(Trial trial, TrialReporter reporter, CancellationToken cancellationToken);
-
-/// <summary>
-/// The objective of a search whose models come from a factory: trains <paramref name="model"/> (created
-/// for this trial alone) and returns the final cost. See <see cref="TrialObjective"/>.
-/// </summary>
-/// <typeparam name="TModel">The user's model and optimizer state; disposed after the trial if it is <see cref="IDisposable"/>.</typeparam>
-public delegate double TrialTraining<in TModel>(TModel model, Trial trial, TrialReporter reporter, CancellationToken cancellationToken);
-
-/// <summary>How <see cref="Caviar"/> runs trials: threads, early stopping, progress.</summary>
-public sealed class CaviarOptions
+/// <summary>How <see cref="ParallelTrials"/> runs trials: threads, early stopping, progress.</summary>
+public sealed class ParallelTrialsOptions
 {
     private int _maxDegreeOfParallelism = Environment.ProcessorCount;
     private int _epochCapacity;
@@ -49,6 +29,13 @@ public sealed class CaviarOptions
     /// An exception thrown here fails the trial that raised it.
     /// </summary>
     public Action<TrialEvent>? Progress { get; init; }
+
+    /// <summary>
+    /// Receives every trial's result as soon as it ends, on the worker thread that ran it (handlers must be
+    /// thread-safe): for instance <see cref="TrialResultLog.Append"/>, so that a crash keeps every finished
+    /// trial. An exception thrown here is ignored (the result is still in the returned results).
+    /// </summary>
+    public Action<TrialResult>? TrialFinished { get; init; }
 
     /// <summary>
     /// How many epochs each trial is expected to report: each trial's learning curve is allocated at

@@ -9,82 +9,58 @@ using System.Threading.Tasks;
 namespace NumKit.Tuning;
 
 /// <summary>
-/// The course's "caviar" strategy: train many trials in parallel, each with its own model and
-/// optimizer state, and keep the best. Trials run on dedicated threads; results come back ordered by
-/// trial id whatever the thread timing, and cancelling keeps everything finished so far.
+/// Picks the trial at a place of a run, when a worker thread is about to start it: given the results
+/// finished so far (earlier rounds and this run), so a model-based sampler can learn from them.
 /// </summary>
-/// <remarks>
-/// Each trial's randomness comes from its <see cref="Trial.Seed"/>, its model from the factory, and
-/// pruning decisions compare it only with lower ids (see <see cref="Pruner"/>), so with a deterministic
-/// objective the results are identical for every <see cref="CaviarOptions.MaxDegreeOfParallelism"/>.
-/// Cancellation never throws: the returned <see cref="SearchResults"/> has <see cref="SearchResults.WasCancelled"/>
-/// set, the interrupted trials marked Cancelled (with their curves so far) and the rest NotStarted.
-/// </remarks>
-public static class Caviar
-{
-    /// <summary>Runs every trial through <paramref name="objective"/>, in parallel, and waits for the results.</summary>
-    /// <exception cref="ArgumentException">Two trials share an id.</exception>
-    public static SearchResults Run(IReadOnlyList<Trial> trials, TrialObjective objective, CaviarOptions? options = null, CancellationToken cancellationToken = default) =>
-        RunAsync(trials, objective, options, cancellationToken).GetAwaiter().GetResult();
-
-    /// <summary>Runs every trial through <paramref name="objective"/>, in parallel; the task completes with the results.</summary>
-    /// <exception cref="ArgumentException">Two trials share an id.</exception>
-    public static Task<SearchResults> RunAsync(IReadOnlyList<Trial> trials, TrialObjective objective, CaviarOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(trials);
-        ArgumentNullException.ThrowIfNull(objective);
-        return new CaviarRun(trials, objective, options ?? new CaviarOptions(), cancellationToken).RunAsync();
-    }
-
-    /// <summary>
-    /// Runs every trial in parallel: <paramref name="createModel"/> builds the trial's own model and
-    /// optimizer state (on the trial's thread), <paramref name="train"/> trains it and returns the final
-    /// cost; the model is disposed afterwards if it is <see cref="IDisposable"/>. Waits for the results.
-    /// </summary>
-    /// <exception cref="ArgumentException">Two trials share an id.</exception>
-    public static SearchResults Run<TModel>(IReadOnlyList<Trial> trials, Func<Trial, TModel> createModel, TrialTraining<TModel> train, CaviarOptions? options = null, CancellationToken cancellationToken = default) =>
-        RunAsync(trials, createModel, train, options, cancellationToken).GetAwaiter().GetResult();
-
-    /// <summary>As <see cref="Run{TModel}"/>, without blocking: the task completes with the results.</summary>
-    /// <exception cref="ArgumentException">Two trials share an id.</exception>
-    public static Task<SearchResults> RunAsync<TModel>(IReadOnlyList<Trial> trials, Func<Trial, TModel> createModel, TrialTraining<TModel> train, CaviarOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(createModel);
-        ArgumentNullException.ThrowIfNull(train);
-        return RunAsync(trials, WithModel(createModel, train), options, cancellationToken);
-    }
-
-    internal static TrialObjective WithModel<TModel>(Func<Trial, TModel> createModel, TrialTraining<TModel> train) =>
-        (trial, reporter, token) =>
-        {
-            TModel model = createModel(trial);
-            try
-            {
-                return train(model, trial, reporter, token);
-            }
-            finally
-            {
-                (model as IDisposable)?.Dispose();
-            }
-        };
-}
+internal delegate Trial TrialAtPlace(int place, IReadOnlyList<TrialResult> finished);
 
 /// <summary>One parallel run of trials: the work queue, the worker threads, and the board pruning reads.</summary>
-internal sealed class CaviarRun
+internal sealed class ParallelTrialRun : TrialBoard
 {
-    private readonly Trial[] _trials;
+    private readonly int _count;
+    private readonly TrialAtPlace _trialAt;
+    private readonly IReadOnlyList<TrialResult> _earlierResults;
+    private readonly Trial?[] _trials;
     private readonly TrialReporter[] _reporters;
     private readonly TrialResult?[] _results;
     private readonly TrialObjective _objective;
-    private readonly CaviarOptions _options;
+    private readonly ParallelTrialsOptions _options;
 
     // Guards every trial's curve and ended flag, but only when a pruner reads other trials' curves.
     private readonly object _gate = new();
+
+    // Trials are picked one at a time, in place order, so a sampler sees a consistent history.
+    private readonly object _sampleGate = new();
+    private readonly List<TrialResult> _finished = [];
     private int _next = -1;
     private int _runningWorkers;
     private TaskCompletionSource<SearchResults>? _completion;
 
-    public CaviarRun(IReadOnlyList<Trial> trials, TrialObjective objective, CaviarOptions options, CancellationToken cancellationToken)
+    public ParallelTrialRun(int count, TrialAtPlace trialAt, IReadOnlyList<TrialResult> earlierResults, TrialObjective objective,
+        ParallelTrialsOptions options, CancellationToken cancellationToken)
+    {
+        _count = count;
+        _trialAt = trialAt;
+        _earlierResults = earlierResults;
+        _objective = objective;
+        _options = options;
+        Pruner = options.Pruner;
+        CancellationToken = cancellationToken;
+        _trials = new Trial?[count];
+        _results = new TrialResult?[count];
+        _reporters = new TrialReporter[count];
+        for (int i = 0; i < count; i++)
+        {
+            _reporters[i] = new TrialReporter(this, i);
+        }
+    }
+
+    public override Pruner? Pruner { get; }
+
+    public override CancellationToken CancellationToken { get; }
+
+    /// <summary>A run of trials known up front, checked before anything runs and run in id order.</summary>
+    public static ParallelTrialRun Of(IReadOnlyList<Trial> trials, TrialObjective objective, ParallelTrialsOptions options, CancellationToken cancellationToken)
     {
         if (trials.Any(t => t is null))
         {
@@ -92,36 +68,23 @@ internal sealed class CaviarRun
         }
 
         // Checked before anything runs, rather than when the results are collected after hours of training.
-        _trials = trials.OrderBy(t => t.Id).ToArray();
-        for (int i = 0; i < _trials.Length; i++)
+        Trial[] sorted = trials.OrderBy(t => t.Id).ToArray();
+        for (int i = 0; i < sorted.Length; i++)
         {
-            _trials[0].Space.RequireSameNames(_trials[i].Space, nameof(trials));
-            if (i > 0 && _trials[i].Id == _trials[i - 1].Id)
+            sorted[0].Space.RequireSameNames(sorted[i].Space, nameof(trials));
+            if (i > 0 && sorted[i].Id == sorted[i - 1].Id)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Two trials have the id {_trials[i].Id}; ids must be unique so results can be ordered by them."), nameof(trials));
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Two trials have the id {sorted[i].Id}; ids must be unique so results can be ordered by them."), nameof(trials));
             }
         }
 
-        _objective = objective;
-        _options = options;
-        Pruner = options.Pruner;
-        CancellationToken = cancellationToken;
-        _results = new TrialResult?[_trials.Length];
-        _reporters = new TrialReporter[_trials.Length];
-        for (int i = 0; i < _trials.Length; i++)
-        {
-            _reporters[i] = new TrialReporter(this, _trials[i], i);
-        }
+        return new ParallelTrialRun(sorted.Length, (place, _) => sorted[place], [], objective, options, cancellationToken);
     }
-
-    public Pruner? Pruner { get; }
-
-    public CancellationToken CancellationToken { get; }
 
     public Task<SearchResults> RunAsync()
     {
         _completion = new TaskCompletionSource<SearchResults>(TaskCreationOptions.RunContinuationsAsynchronously);
-        int workers = Math.Min(_options.MaxDegreeOfParallelism, _trials.Length);
+        int workers = Math.Min(_options.MaxDegreeOfParallelism, _count);
         if (workers == 0)
         {
             _completion.SetResult(Collect());
@@ -144,9 +107,9 @@ internal sealed class CaviarRun
         return _completion.Task;
     }
 
-    public void Raise(TrialEvent trialEvent) => _options.Progress?.Invoke(trialEvent);
+    public override void Raise(TrialEvent trialEvent) => _options.Progress?.Invoke(trialEvent);
 
-    public void Append(TrialReporter reporter, int epoch, double cost)
+    public override void Append(TrialReporter reporter, int epoch, double cost)
     {
         if (Pruner is null)
         {
@@ -162,11 +125,12 @@ internal sealed class CaviarRun
     }
 
     /// <summary>
-    /// Waits until every trial before <paramref name="position"/> has reported <paramref name="epoch"/>
-    /// or ended, so a pruning decision sees exactly what a single-threaded run would; false if cancelled.
+    /// Waits until every trial before the reporter's place has reported <paramref name="epoch"/> or
+    /// ended, so a pruning decision sees exactly what a single-threaded run would; false if cancelled.
     /// </summary>
-    public bool WaitForEarlier(int position, int epoch)
+    public override bool WaitForEarlier(TrialReporter reporter, int epoch)
     {
+        int position = reporter.Position;
         lock (_gate)
         {
             while (true)
@@ -199,9 +163,10 @@ internal sealed class CaviarRun
         }
     }
 
-    /// <summary>Copies the earlier trials' costs at <paramref name="epoch"/> (non-finite as +∞) into <paramref name="into"/>; returns how many.</summary>
-    public int CollectEarlier(int position, int epoch, double[] into)
+    /// <summary>Copies the earlier places' costs at <paramref name="epoch"/> (non-finite as +∞) into <paramref name="into"/>; returns how many.</summary>
+    public override int CollectEarlier(TrialReporter reporter, int epoch, ref double[] into)
     {
+        int position = reporter.Position;
         lock (_gate)
         {
             int n = 0;
@@ -217,6 +182,24 @@ internal sealed class CaviarRun
         }
     }
 
+    private Trial TrialAt(int position)
+    {
+        lock (_sampleGate)
+        {
+            if (_trials[position] is { } known)
+            {
+                return known;
+            }
+
+            var finished = new List<TrialResult>(_earlierResults.Count + _finished.Count);
+            finished.AddRange(_earlierResults);
+            finished.AddRange(_finished);
+            Trial trial = _trialAt(position, finished);
+            _trials[position] = trial;
+            return trial;
+        }
+    }
+
     private void Work()
     {
         try
@@ -224,13 +207,24 @@ internal sealed class CaviarRun
             while (!CancellationToken.IsCancellationRequested)
             {
                 int position = Interlocked.Increment(ref _next);
-                if (position >= _trials.Length)
+                if (position >= _count)
                 {
                     break;
                 }
 
-                _results[position] = RunTrial(position);
+                TrialResult result = RunTrial(position);
+                _results[position] = result;
+                lock (_sampleGate)
+                {
+                    _finished.Add(result);
+                }
             }
+        }
+#pragma warning disable CA1031 // A sampler that throws ends the run; the exception reaches the caller through the task.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _completion!.TrySetException(e);
         }
         finally
         {
@@ -238,11 +232,11 @@ internal sealed class CaviarRun
             {
                 try
                 {
-                    _completion!.SetResult(Collect());
+                    _completion!.TrySetResult(Collect());
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    _completion!.SetException(e);
+                    _completion!.TrySetException(e);
                 }
             }
         }
@@ -250,9 +244,9 @@ internal sealed class CaviarRun
 
     private TrialResult RunTrial(int position)
     {
-        Trial trial = _trials[position];
+        Trial trial = TrialAt(position);
         TrialReporter reporter = _reporters[position];
-        reporter.Begin(_options.EpochCapacity);
+        reporter.Begin(trial, _options.EpochCapacity);
         double cost = double.NaN;
         TrialStatus status;
         string? error = null;
@@ -318,16 +312,26 @@ internal sealed class CaviarRun
         {
         }
 
+        try
+        {
+            _options.TrialFinished?.Invoke(result);
+        }
+#pragma warning disable CA1031 // Likewise a failing results log: the result stays in the returned results.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
         return result;
     }
 
     private SearchResults Collect()
     {
-        var results = new TrialResult[_trials.Length];
+        var results = new TrialResult[_count];
         bool interrupted = false;
-        for (int i = 0; i < _trials.Length; i++)
+        for (int i = 0; i < _count; i++)
         {
-            results[i] = _results[i] ?? new TrialResult(_trials[i], TrialStatus.NotStarted, double.NaN, ImmutableArray<EpochCost>.Empty);
+            results[i] = _results[i] ?? new TrialResult(TrialAt(i), TrialStatus.NotStarted, double.NaN, ImmutableArray<EpochCost>.Empty);
             interrupted |= results[i].Status is TrialStatus.NotStarted or TrialStatus.Cancelled;
         }
 
