@@ -200,7 +200,7 @@ public class ParameterFileTests
 
         using var checkpoint = new MemoryStream();
         new Optimizer<Sgd>(new Sgd(), s_layout).SaveCheckpoint(checkpoint);
-        Assert.Contains("not a NumKit parameter file", Assert.Throws<InvalidDataException>(() => other.LoadValues(new MemoryStream(checkpoint.ToArray()))).Message);
+        Assert.Contains("Expected a NumKit parameter file here, but the stream holds an optimizer checkpoint", Assert.Throws<InvalidDataException>(() => other.LoadValues(new MemoryStream(checkpoint.ToArray()))).Message);
     }
 
     [Fact]
