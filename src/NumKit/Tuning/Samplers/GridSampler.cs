@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
+using NumKit.Randomness;
 
 namespace NumKit.Tuning;
 

@@ -11,7 +11,7 @@ namespace NumKit.Tuning;
 /// <see cref="RandomSampler"/> and <see cref="GridSampler"/> ignore the history, so trial <c>id</c>'s
 /// parameters depend only on (seed, id); TPE (<c>TpeSampler</c>) learns from it. Implementations must
 /// be thread-safe (several workers ask at once) and draw their random numbers from
-/// <c>new TrialRandom(seed, (ulong)id)</c> so that the same history gives the same trial.
+/// <c>new NumKit.Randomness.TrialRandom(seed, (ulong)id)</c> so that the same history gives the same trial.
 /// </remarks>
 public interface ISampler
 {
