@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Makes optimizers2-extra.json: more configurations of the second-round catalog than the shared
 golden file's one case per type (weight decay, Nesterov, warmup, step bounds, rank 0/1/2/3 tensors,
-Prodigy's options, Lookahead over Adam and Sgd), in the format of optimizers2.json (README.md).
+Prodigy's options, Lookahead over Adam, Sgd and Lamb), in the format of optimizers2.json (README.md).
 
 Run with Debian's PyTorch 1.13 and numpy (apt-get install python3-torch python3-numpy):
 
@@ -318,6 +318,7 @@ DEFAULTS = {
 INNER_DEFAULTS = {
     "Adam": dict(LearningRate=1e-3, Beta1=0.9, Beta2=0.999, Epsilon=1e-8, WeightDecay=0),
     "Sgd": dict(LearningRate=1e-2, WeightDecay=0),
+    "Lamb": DEFAULTS["Lamb"],
 }
 
 REFERENCES = {
@@ -328,7 +329,7 @@ REFERENCES = {
     "Adafactor": "torch.optim.Adafactor of PyTorch main, transcribed (pytorch/pytorch@051d6a09 torch/optim/_adafactor.py, _single_tensor_adafactor)",
     "Prodigy": "prodigyopt.Prodigy, transcribed (konstmish/prodigy@3efb213e prodigyopt/prodigy.py), one group",
     "ScheduleFreeAdamW": "schedulefree.AdamWScheduleFree train mode, transcribed (facebookresearch/schedule_free@70785b53 schedulefree/adamw_schedulefree.py)",
-    "Lookahead": "Lookahead (Zhang et al. 2019, Algorithm 1; optax.lookahead without reset_state) over PyTorch 1.13's torch.optim inner rule",
+    "Lookahead": "Lookahead (Zhang et al. 2019, Algorithm 1; optax.lookahead without reset_state) over PyTorch 1.13's torch.optim inner rule (Adam, SGD) or the Lamb transcription above",
 }
 
 
@@ -342,6 +343,8 @@ def make(type_name, p, params, inner=None):
                                                              t0=p["T0"], weight_decay=p["WeightDecay"], foreach=False))
     if type_name == "Lookahead":
         inner_type, q = inner
+        if inner_type in DEFAULTS:  # a second-round rule, transcribed above
+            return Lookahead(params, p, make(inner_type, q, params))
         if inner_type == "Adam":
             make_inner = lambda ps: torch.optim.Adam(ps, lr=q["LearningRate"], betas=(q["Beta1"], q["Beta2"]), eps=q["Epsilon"],
                                                      weight_decay=q["WeightDecay"], foreach=False)
@@ -434,6 +437,8 @@ def main():
         case("lookahead_adam", "Lookahead", dict(), 116, inner=("Adam", dict(LearningRate=0.01))),
         case("lookahead_sgd", "Lookahead", dict(SyncPeriod=3, SlowStepSize=0.8), 117, shapes=RANK_SHAPES,
              inner=("Sgd", dict(LearningRate=0.05, WeightDecay=0.01))),
+        case("lookahead_lamb", "Lookahead", dict(SyncPeriod=4, SlowStepSize=0.6), 118,
+             inner=("Lamb", dict(LearningRate=0.02, WeightDecay=0.01))),
     ]
     json.dump({"cases": cases}, sys.stdout, separators=(",", ":"))
     sys.stdout.write("\n")

@@ -19,7 +19,7 @@ public sealed record SecondRoundCase
     /// <summary>The properties the case sets, by contract name: numbers, or true/false for bool ones; the rest are defaults.</summary>
     [JsonPropertyName("properties")] public required Dictionary<string, JsonElement> Properties { get; init; }
 
-    /// <summary>For Lookahead: the inner rule (a first-round catalog type) and all its properties.</summary>
+    /// <summary>For Lookahead: the inner rule (a first-round catalog type, or a second-round one such as Lamb) and its properties (all of them for a first-round type).</summary>
     [JsonPropertyName("inner")] public InnerRule? Inner { get; init; }
 
     [JsonPropertyName("reference")] public required string Reference { get; init; }

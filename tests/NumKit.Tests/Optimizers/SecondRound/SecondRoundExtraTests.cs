@@ -3,7 +3,7 @@ namespace NumKit.Tests.Optimizers.SecondRound;
 /// <summary>
 /// The references against Golden/optimizers2-extra.json: configurations the shared golden file lacks
 /// (weight decay, Nesterov, warmup, step bounds, tensors of rank 0 to 4, Prodigy's options, Lookahead
-/// over Adam and Sgd), from PyTorch 1.13 or a transcription of each source (make_optimizers2_extra.py).
+/// over Adam, Sgd and Lamb), from PyTorch 1.13 or a transcription of each source (make_optimizers2_extra.py).
 /// </summary>
 public class SecondRoundExtraTests
 {
@@ -15,6 +15,7 @@ public class SecondRoundExtraTests
         Assert.Contains(SecondRoundCase.Extra, c => c.Type == "ScheduleFreeAdamW" && c.Properties["WarmupSteps"].GetDouble() > 0);
         Assert.Contains(SecondRoundCase.Extra, c => c.Type == "Lookahead" && c.Inner!.Type == "Adam");
         Assert.Contains(SecondRoundCase.Extra, c => c.Type == "Lookahead" && c.Inner!.Type == "Sgd");
+        Assert.Contains(SecondRoundCase.Extra, c => c.Type == "Lookahead" && c.Inner!.Type == "Lamb");
         foreach (int rank in new[] { 0, 1, 2, 3 })
         {
             Assert.Contains(SecondRoundCase.Extra, c => c.Type == "Adafactor" && c.Tensors.Any(t => t.Shape.Length == rank));
@@ -31,7 +32,7 @@ public class SecondRoundExtraTests
     public void The_reference_passes_every_step_of_the_extra_case(string name)
     {
         SecondRoundCase golden = SecondRoundCase.Named(name);
-        SecondRoundHarness.Check(golden, _ => SecondRoundHarness.ForReference(SecondRoundReferences.For(golden)));
+        SecondRoundHarness.Check(golden, _ => SecondRoundHarness.ForReference<double>(SecondRoundReferences.For(golden)));
     }
 
     [Theory]

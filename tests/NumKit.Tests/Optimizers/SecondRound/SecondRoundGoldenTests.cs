@@ -20,7 +20,7 @@ public class SecondRoundGoldenTests
     public void The_reference_passes_every_step_of_the_golden_case(string name)
     {
         SecondRoundCase golden = SecondRoundCase.Named(name);
-        SecondRoundHarness.Check(golden, _ => SecondRoundHarness.ForReference(SecondRoundReferences.For(golden)));
+        SecondRoundHarness.Check(golden, _ => SecondRoundHarness.ForReference<double>(SecondRoundReferences.For(golden)));
     }
 
     [Theory]
@@ -50,6 +50,16 @@ public class SecondRoundGoldenTests
         double learningRate = golden.Properties.TryGetValue("LearningRate", out var given) ? given.GetDouble() : throw new InvalidOperationException("Every golden case sets LearningRate.");
         wrong.Properties["LearningRate"] = System.Text.Json.JsonSerializer.SerializeToElement(learningRate * 1.1);
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() =>
-            SecondRoundHarness.Check(golden, _ => SecondRoundHarness.ForReference(SecondRoundReferences.For(wrong))));
+            SecondRoundHarness.Check(golden, _ => SecondRoundHarness.ForReference<double>(SecondRoundReferences.For(wrong))));
+    }
+
+    [Theory]
+    [MemberData(nameof(SecondRoundCase.GoldenNames), MemberType = typeof(SecondRoundCase))]
+    public void The_harness_runs_float_parameter_sets_the_way_a_float_optimizer_will_be_run(string name)
+    {
+        // Float parameters rounded after every step, double state: within the pass rule, so the
+        // harness's float path (what Optimizer<TRule> runs) is exercised before the generated types exist.
+        SecondRoundCase golden = SecondRoundCase.Named(name);
+        SecondRoundHarness.Check(golden, _ => SecondRoundHarness.ForReference<float>(SecondRoundReferences.For(golden)));
     }
 }

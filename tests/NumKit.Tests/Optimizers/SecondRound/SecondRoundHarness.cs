@@ -105,30 +105,43 @@ public static class SecondRoundHarness
         }
     }
 
-    /// <summary>A stepper that runs <paramref name="reference"/> (in double) on the set's values, with its Asgd/ScheduleFree hooks.</summary>
-    public static GoldenStepper<double> ForReference(TensorListReference reference)
+    /// <summary>
+    /// A stepper that runs <paramref name="reference"/> (in double, its state too) on the set's values,
+    /// rounding them back to <typeparamref name="T"/> after each step, with the Asgd/ScheduleFree hooks.
+    /// </summary>
+    public static GoldenStepper<T> ForReference<T>(TensorListReference reference)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         double[]? stored = null; // the training weights y, kept while the set holds the evaluation weights
-        return new GoldenStepper<double>
+        return new GoldenStepper<T>
         {
             Step = set =>
             {
-                double[] w = set.Values.ToArray();
-                reference.Step(w, set.Gradients.ToArray());
-                w.CopyTo(set.Values);
+                double[] w = ToDouble<T>(set.Values);
+                reference.Step(w, ToDouble<T>(set.Gradients));
+                Write(w, set.Values);
             },
             Averaged = reference is AsgdReference asgd ? () => (double[])asgd.Average.Clone() : null,
             ToEvaluation = reference is ScheduleFreeAdamWReference scheduleFree
                 ? set =>
                 {
-                    stored = set.Values.ToArray();
-                    scheduleFree.EvaluationWeights(stored).CopyTo(set.Values);
+                    stored = ToDouble<T>(set.Values);
+                    Write(scheduleFree.EvaluationWeights(stored), set.Values);
                 }
                 : null,
             ToTraining = reference is ScheduleFreeAdamWReference
-                ? set => stored!.CopyTo(set.Values)
+                ? set => Write(stored!, set.Values)
                 : null,
         };
+    }
+
+    private static void Write<T>(double[] source, Span<T> target)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < source.Length; i++)
+        {
+            target[i] = T.CreateTruncating(source[i]);
+        }
     }
 
     private static double[] ToDouble<T>(ReadOnlySpan<T> values)

@@ -226,4 +226,42 @@ public class SecondRoundPropertyTests
         exception = Assert.Throws<ArgumentException>(() => SecondRoundReferences.Configure<LarsReference.Config>(wrongKind));
         Assert.Contains("Nesterov", exception.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Rprop")]
+    [InlineData("Asgd")]
+    [InlineData("Lamb")]
+    [InlineData("Lars")]
+    [InlineData("Adafactor")]
+    [InlineData("Prodigy")]
+    [InlineData("ScheduleFreeAdamW")]
+    [InlineData("Lookahead")]
+    public void Empty_tensors_change_nothing_for_the_other_tensors(string type)
+    {
+        // A layout may hold tensors of no elements ([0], [2, 0], [0, 3, 2]): every norm, mean and sum
+        // over the others, and so every other number, must be what it is without them.
+        var withEmpty = TensorSlice.Lay(new[]
+        {
+            ("e0", new[] { 0 }), ("W", new[] { 4, 3 }), ("e1", new[] { 2, 0 }), ("b", new[] { 3 }), ("T", new[] { 2, 3, 2 }),
+            ("s", Array.Empty<int>()), ("e2", new[] { 0, 3, 2 }), ("Z", new[] { 2, 2 }),
+        });
+        var properties = new Dictionary<string, JsonElement> { ["WeightDecay"] = JsonSerializer.SerializeToElement(0.01) };
+        if (type is "Rprop" or "Lookahead")
+        {
+            properties.Clear();
+        }
+
+        var inner = new SecondRoundCase.InnerRule("Adam", new() { ["LearningRate"] = 0.01, ["Beta1"] = 0.9, ["Beta2"] = 0.999, ["Epsilon"] = 1e-8, ["WeightDecay"] = 0 });
+        TensorListReference plain = SecondRoundReferences.For(type, s_tensors, properties, inner);
+        TensorListReference padded = SecondRoundReferences.For(type, withEmpty, properties, inner);
+        (double[] w, double[] g) = Inputs(6);
+        double[] w2 = (double[])w.Clone();
+        for (int t = 1; t <= 7; t++)
+        {
+            double[] gt = g.Select(v => v * Math.Cos(t) + 0.2).ToArray();
+            plain.Step(w, gt);
+            padded.Step(w2, gt);
+            Assert.Equal(w, w2);
+        }
+    }
 }

@@ -33,9 +33,7 @@ public static class SecondRoundReferences
             "Adafactor" => new AdafactorReference(tensors, Configure<AdafactorReference.Config>(properties)),
             "Prodigy" => new ProdigyReference(tensors, Configure<ProdigyReference.Config>(properties)),
             "ScheduleFreeAdamW" => new ScheduleFreeAdamWReference(tensors, Configure<ScheduleFreeAdamWReference.Config>(properties)),
-            "Lookahead" => new LookaheadReference(
-                new ElementwiseReference(tensors, (inner ?? throw new ArgumentException("A Lookahead case names its inner rule.", nameof(inner))).Type, Rounded(inner.Properties)),
-                Configure<LookaheadReference.Config>(properties)),
+            "Lookahead" => new LookaheadReference(Inner(tensors, inner), Configure<LookaheadReference.Config>(properties)),
             _ => throw new ArgumentException($"'{type}' is not a second-round type; they are {string.Join(", ", TypeNames)}.", nameof(type)),
         };
 
@@ -65,6 +63,19 @@ public static class SecondRoundReferences
         }
 
         return config;
+    }
+
+    // Lookahead's inner rule: a second-round type (configured as above) or a first-round one (element-wise).
+    private static TensorListReference Inner(IReadOnlyList<TensorSlice> tensors, SecondRoundCase.InnerRule? inner)
+    {
+        if (inner is null)
+        {
+            throw new ArgumentException("A Lookahead case names its inner rule ('inner').", nameof(inner));
+        }
+
+        return TypeNames.Contains(inner.Type)
+            ? For(inner.Type, tensors, inner.Properties.ToDictionary(p => p.Key, p => JsonSerializer.SerializeToElement(p.Value)))
+            : new ElementwiseReference(tensors, inner.Type, Rounded(inner.Properties));
     }
 
     private static Dictionary<string, double> Rounded(Dictionary<string, double> properties)
