@@ -15,14 +15,14 @@ namespace NumKit.Generators;
 public sealed partial class OptimizerGenerator
 {
     /// <summary>Turns one [Optimizer] struct into an equatable spec: its members, its kernel plan, or the diagnostics that stop it.</summary>
-    internal static OptimizerSpec Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    internal static RuleSpec Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         => Parse(context, Dialect.Optimizer, cancellationToken);
 
     /// <summary>Turns one [Schedule] struct into an equatable spec: its members, its formula's plan, or the diagnostics that stop it.</summary>
-    internal static OptimizerSpec ParseSchedule(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    internal static RuleSpec ParseSchedule(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         => Parse(context, Dialect.Schedule, cancellationToken);
 
-    private static OptimizerSpec Parse(GeneratorAttributeSyntaxContext context, Dialect dialect, CancellationToken cancellationToken)
+    private static RuleSpec Parse(GeneratorAttributeSyntaxContext context, Dialect dialect, CancellationToken cancellationToken)
     {
         var type = (INamedTypeSymbol)context.TargetSymbol;
         var declaration = (TypeDeclarationSyntax)context.TargetNode;
@@ -34,28 +34,22 @@ public sealed partial class OptimizerGenerator
         ExpressionSyntax? argument = (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax)?.ArgumentList?.Arguments.FirstOrDefault()?.Expression;
         if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string)
         {
-            diagnostics.Add(new DiagnosticInfo(ProblemKind.EquationsNotConstant, LocationInfo.From(argument?.GetLocation()) ?? typeLocation, EquatableArray<string>.Empty));
+            diagnostics.Add(Diagnostic(ProblemKind.EquationsNotConstant, LocationInfo.From(argument?.GetLocation()) ?? typeLocation, dialect.Attribute));
         }
 
-        CheckDeclaration(type, declaration, typeLocation, diagnostics);
+        CheckDeclaration(type, declaration, dialect, typeLocation, diagnostics);
         List<HostMember> members = Members(type);
         // The float ones: what IOptimizerRule's Get/SetHyperparameter and checkpoints carry.
         EquatableArray<Hyperparameter> hyperparameters = members
             .Where(m => m.IsHyperparameter && !m.IsCondition)
             .Select(m => new Hyperparameter(m.Name, HasPublicSetter(type, m.Name)))
             .ToEquatableArray();
-        KernelPlan? plan = null;
-        SchedulePlan? schedule = null;
-        List<Problem> problems;
         if (dialect == Dialect.Optimizer)
         {
             CheckLearningRate(type, typeLocation, diagnostics);
-            (plan, problems) = EquationCompiler.Compile(equations, members);
         }
-        else
-        {
-            (schedule, problems) = EquationCompiler.CompileSchedule(equations, members);
-        }
+
+        (RulePlan? plan, List<Problem> problems) = EquationCompiler.Compile(dialect, equations, members);
 
         if (diagnostics.Count == 0 || diagnostics.All(d => d.Kind != ProblemKind.EquationsNotConstant))
         {
@@ -67,35 +61,35 @@ public sealed partial class OptimizerGenerator
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        bool generate = (plan is not null || schedule is not null) && diagnostics.All(d => d.Kind == ProblemKind.UnusedVariable);
-        return new OptimizerSpec(
+        bool generate = plan is not null && diagnostics.All(d => d.Kind == ProblemKind.UnusedVariable);
+        var host = new RuleHost(
             type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
             ContainingTypes(type),
             type.Name,
             type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             equations,
             hyperparameters,
-            NeedsConstructor(type),
-            generate ? plan : null,
-            generate ? schedule : null,
-            diagnostics.ToEquatableArray());
+            NeedsConstructor(type));
+        return new RuleSpec(host, dialect, generate ? plan : null, diagnostics.ToEquatableArray());
     }
 
-    private static void CheckDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    // Messages name the attribute actually used: a [Schedule] struct is not told about [Optimizer].
+    private static void CheckDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Dialect dialect, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
+        string attribute = dialect.Attribute;
         if (declaration is not StructDeclarationSyntax || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
-            diagnostics.Add(Diagnostic(ProblemKind.NotPartialStruct, location, type.Name));
+            diagnostics.Add(Diagnostic(ProblemKind.NotPartialStruct, location, type.Name, attribute));
         }
 
         if (type.IsGenericType)
         {
-            diagnostics.Add(Diagnostic(ProblemKind.UnsupportedDeclaration, location, type.Name, "a generic type cannot be an optimizer rule; declare a non-generic struct"));
+            diagnostics.Add(Diagnostic(ProblemKind.UnsupportedDeclaration, location, type.Name, $"a generic type cannot carry [{attribute}] equations; declare a non-generic struct", attribute));
         }
 
         if (declaration is StructDeclarationSyntax && declaration.Modifiers.Any(SyntaxKind.RefKeyword))
         {
-            diagnostics.Add(Diagnostic(ProblemKind.UnsupportedDeclaration, location, type.Name, "a ref struct cannot be an optimizer rule"));
+            diagnostics.Add(Diagnostic(ProblemKind.UnsupportedDeclaration, location, type.Name, $"a ref struct cannot carry [{attribute}] equations", attribute));
         }
 
         for (SyntaxNode? parent = declaration.Parent; parent is TypeDeclarationSyntax containing; parent = parent.Parent)
@@ -103,7 +97,7 @@ public sealed partial class OptimizerGenerator
             if (!containing.Modifiers.Any(SyntaxKind.PartialKeyword) || containing.TypeParameterList is not null)
             {
                 diagnostics.Add(Diagnostic(ProblemKind.UnsupportedDeclaration, location, type.Name,
-                    $"its containing type '{containing.Identifier.Text}' must be a non-generic partial type"));
+                    $"its containing type '{containing.Identifier.Text}' must be a non-generic partial type", attribute));
                 break;
             }
         }

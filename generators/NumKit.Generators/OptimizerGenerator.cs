@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NumKit.Generators.Equations;
 using NumKit.Generators.Model;
 
 namespace NumKit.Generators;
@@ -21,7 +22,7 @@ public sealed partial class OptimizerGenerator : IIncrementalGenerator
     /// <summary>Pipeline step names, so tests can assert what was cached.</summary>
     public static class TrackingNames
     {
-        /// <summary>The step that turns each [Optimizer] struct into an <c>OptimizerSpec</c>.</summary>
+        /// <summary>The step that turns each [Optimizer] struct into a <c>RuleSpec</c>.</summary>
         public const string Spec = "OptimizerSpec";
 
         /// <summary>The step that turns each [Schedule] struct into a spec.</summary>
@@ -33,7 +34,7 @@ public sealed partial class OptimizerGenerator : IIncrementalGenerator
     {
         // 1. Find the attributed types (Roslyn's attribute index: only files that mention the attribute are looked at)
         //    and turn each into an equatable spec: members, kernel plan, diagnostics. Nothing past here holds a symbol.
-        IncrementalValuesProvider<OptimizerSpec> specs = context.SyntaxProvider
+        IncrementalValuesProvider<RuleSpec> specs = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AttributeName,
                 predicate: static (node, _) => node is TypeDeclarationSyntax,
@@ -41,7 +42,7 @@ public sealed partial class OptimizerGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Spec);
 
         // 2. The same for [Schedule] structs: a formula for lr in terms of step, in the same language.
-        IncrementalValuesProvider<OptimizerSpec> schedules = context.SyntaxProvider
+        IncrementalValuesProvider<RuleSpec> schedules = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 ScheduleAttributeName,
                 predicate: static (node, _) => node is TypeDeclarationSyntax,
@@ -53,7 +54,7 @@ public sealed partial class OptimizerGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(schedules, static (context, spec) => Output(context, spec));
     }
 
-    private static void Output(SourceProductionContext context, OptimizerSpec spec)
+    private static void Output(SourceProductionContext context, RuleSpec spec)
     {
         foreach (DiagnosticInfo diagnostic in spec.Diagnostics)
         {
@@ -62,15 +63,12 @@ public sealed partial class OptimizerGenerator : IIncrementalGenerator
 
         if (spec.Plan is not null)
         {
-            context.AddSource(HintName(spec), Emit(spec, spec.Plan));
-        }
-        else if (spec.Schedule is not null)
-        {
-            context.AddSource(HintName(spec), EmitSchedule(spec, spec.Schedule));
+            string source = spec.Dialect == Dialect.Optimizer ? Emit(spec.Host, spec.Plan) : EmitSchedule(spec.Host, spec.Plan);
+            context.AddSource(HintName(spec.Host), source);
         }
     }
 
     // From the fully qualified name, so two rules of the same name in different namespaces do not collide.
-    private static string HintName(OptimizerSpec spec)
+    private static string HintName(RuleHost spec)
         => spec.FullyQualifiedName.Replace("global::", string.Empty).Replace('<', '{').Replace('>', '}') + ".g.cs";
 }

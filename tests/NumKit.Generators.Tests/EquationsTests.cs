@@ -1,4 +1,6 @@
 using NumKit.Generators.Equations;
+using NumKit.Generators.Emit;
+using NumKit.Generators.Helpers;
 using NumKit.Generators.Model;
 
 namespace NumKit.Generators.Tests;
@@ -98,7 +100,7 @@ public class EquationsTests
     [Fact]
     public void Per_step_subexpressions_are_hoisted_once_and_shared()
     {
-        KernelPlan plan = Plan("m = Beta1 * m + (1 - Beta1) * g\nv = Beta2 * v + (1 - Beta2) * g^2\nw = w - LearningRate / (1 - Beta1^t) * m / (sqrt(v) + Epsilon) + g * (1 - Beta1)");
+        RulePlan plan = Plan("m = Beta1 * m + (1 - Beta1) * g\nv = Beta2 * v + (1 - Beta2) * g^2\nw = w - LearningRate / (1 - Beta1^t) * m / (sqrt(v) + Epsilon) + g * (1 - Beta1)");
         string[] hoisted = plan.Hoisted.Select(h => h.Equation).ToArray();
         Assert.Equal(new[] { "Beta1", "1 - Beta1", "Beta2", "1 - Beta2", "LearningRate / (1 - Beta1^t)", "Epsilon" }, hoisted);
         Assert.Empty(plan.StepAssignments);
@@ -107,30 +109,37 @@ public class EquationsTests
     [Fact]
     public void A_per_step_name_read_before_its_reassignment_keeps_its_old_value()
     {
-        KernelPlan plan = Plan("w = w - LearningRate * p * g\np = p * Beta1\ninit p = 1");
+        RulePlan plan = Plan("w = w - LearningRate * p * g\np = p * Beta1\ninit p = 1");
         StepAssignment step = Assert.Single(plan.StepAssignments);
-        Assert.Equal("p_t", step.Local);
+        Assert.Equal(new PlanStepValue("p", 1), step.Result);
+        Assert.Equal("p_t", new PlanNames(plan).Of(step.Result));
 
-        // The element statement reads p before this step's update: the hoisted value is the parameter p, not p_t.
-        Assert.Equal("LearningRate * p", Printer.Print(Assert.Single(plan.Hoisted).Value));
-        Assert.Equal(new ScalarStateWrite("p", "p_t"), Assert.Single(plan.ScalarStateWrites));
+        // The element statement reads p before this step's update: the hoisted value is version 0 (last step's p), not p_t.
+        Assert.Equal(
+            new PlanBinary(BinaryOperator.Multiply, new PlanHyperparameter("LearningRate"), new PlanStepValue("p", 0)),
+            Assert.Single(plan.Hoisted).Value);
+        Assert.Equal(new ScalarStateWrite("p", 1), Assert.Single(plan.ScalarStateWrites));
     }
 
     [Fact]
     public void Small_whole_powers_become_products_and_a_half_power_becomes_sqrt()
     {
-        KernelPlan plan = Plan("a = g^2\nb = g^0.5\nc = g^-2\nd = g^0\nw = w - LearningRate * (a + b + c + d)");
-        Assert.Equal("g^2", Printer.Print(plan.ElementAssignments[0].Value));
-        Assert.Equal("sqrt(g)", Printer.Print(plan.ElementAssignments[1].Value));
-        Assert.Equal("k1 / g^2", Printer.Print(plan.ElementAssignments[2].Value));
-        Assert.Equal("k1", Printer.Print(plan.ElementAssignments[3].Value));
+        RulePlan plan = Plan("a = g^2\nb = g^0.5\nc = g^-2\nd = g^0\nw = w - LearningRate * (a + b + c + d)");
+        var g = new PlanElementValue("g");
+        Assert.Equal(new PlanIntegerPower(g, 2), plan.ElementAssignments[0].Value);
+        Assert.Equal(new PlanCall("sqrt", new EquatableArray<PlanExpr>(new PlanExpr[] { g })), plan.ElementAssignments[1].Value);
+        var one = new PlanHoisted(plan.Hoisted.ToList().FindIndex(h => h.Value.Equals(new PlanConstant(1))));
+        Assert.Equal(new PlanBinary(BinaryOperator.Divide, one, new PlanIntegerPower(g, 2)), plan.ElementAssignments[2].Value);
+        Assert.Equal(one, plan.ElementAssignments[3].Value);
+        Assert.Equal("V.Divide(k1, V.Multiply(g, g))", CSharpExpression.Vector(plan.ElementAssignments[2].Value, new PlanNames(plan)));
     }
 
     [Fact]
     public void Names_that_are_csharp_keywords_or_kernel_names_get_distinct_identifiers()
     {
-        KernelPlan plan = Plan("double = g * 2\nindex = double + 1\nw = w - LearningRate * index");
-        Assert.Equal(new[] { "@double", "index_", "w" }, plan.ElementAssignments.Select(e => e.Target));
+        RulePlan plan = Plan("double = g * 2\nindex = double + 1\nw = w - LearningRate * index");
+        var names = new PlanNames(plan);
+        Assert.Equal(new[] { "@double", "index_", "w" }, plan.ElementAssignments.Select(e => names.Of(e.Target)));
     }
 
     [Theory]
@@ -172,9 +181,9 @@ public class EquationsTests
         return spec;
     }
 
-    private static KernelPlan Plan(string text)
+    private static RulePlan Plan(string text)
     {
-        (KernelPlan? plan, List<Problem> problems) = EquationCompiler.Compile(text, s_members);
+        (RulePlan? plan, List<Problem> problems) = EquationCompiler.Compile(text, s_members);
         Assert.Empty(problems);
         return plan!;
     }

@@ -19,16 +19,16 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ParameterNeverUpdated = Error("NK0008", "The output is never assigned", "The equations never assign '{0}'; add a statement such as '{1}'");
     public static readonly DiagnosticDescriptor UnusedVariable = Warning("NK0009", "Value never used", "'{0}' is assigned but never used to compute '{1}'");
     public static readonly DiagnosticDescriptor HyperparameterNotFloat = Error("NK0010", "Hyperparameter is not a float property", "'{0}' is {1}; hyperparameters must be public float (or, for conditions, bool) properties");
-    public static readonly DiagnosticDescriptor NotPartialStruct = Error("NK0011", "Optimizer must be a partial struct", "The [Optimizer] type '{0}' must be declared 'partial struct' so the generator can add its kernel");
+    public static readonly DiagnosticDescriptor NotPartialStruct = Error("NK0011", "Must be a partial struct", "The [{1}] type '{0}' must be declared 'partial struct' so the generator can add its generated half");
     public static readonly DiagnosticDescriptor MissingLearningRate = Error("NK0012", "Missing LearningRate", "'{0}' needs a public float property 'LearningRate' with get and set: {1}");
     public static readonly DiagnosticDescriptor WrongArgumentCount = Error("NK0013", "Wrong number of arguments", "'{0}' takes {1} argument(s) but is given {2}");
     public static readonly DiagnosticDescriptor UnknownFunction = Error("NK0014", "Unknown function", "Unknown function '{0}': {1}");
     public static readonly DiagnosticDescriptor TypeMismatch = Error("NK0015", "Number and condition mixed", "{0}");
     public static readonly DiagnosticDescriptor InvalidInitialValue = Error("NK0016", "Invalid initial value", "Invalid initial value: {0}");
-    public static readonly DiagnosticDescriptor EquationsNotConstant = Error("NK0017", "Equations are not a constant string", "The [Optimizer] equations must be a constant string");
+    public static readonly DiagnosticDescriptor EquationsNotConstant = Error("NK0017", "Equations are not a constant string", "The [{0}] equations must be a constant string");
     public static readonly DiagnosticDescriptor InvalidNumber = Error("NK0018", "Invalid number", "'{0}' is not a valid number");
     public static readonly DiagnosticDescriptor StateNotAllowed = Error("NK0020", "A schedule keeps no state", "'{0}' is read before it is assigned, but a schedule is a function of the step alone and keeps no state; assign it first");
-    public static readonly DiagnosticDescriptor UnsupportedDeclaration = Error("NK0019", "Unsupported declaration", "The [Optimizer] type '{0}' cannot be generated: {1}");
+    public static readonly DiagnosticDescriptor UnsupportedDeclaration = Error("NK0019", "Unsupported declaration", "The [{2}] type '{0}' cannot be generated: {1}");
 
     /// <summary>The descriptor of a problem kind: NK and the kind's number, four digits.</summary>
     public static DiagnosticDescriptor For(ProblemKind kind) => kind switch

@@ -1,33 +1,38 @@
-using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
 using NumKit.Generators.Equations;
+using NumKit.Generators.Model;
 
 namespace NumKit.Generators.Emit;
 
 /// <summary>
-/// Prints a lowered equation tree as C#: per-step trees as double arithmetic, per-element trees as
+/// Prints a plan expression as C#: per-step expressions as double arithmetic, per-element ones as
 /// calls of the kernel's operations <c>V</c> on its blocks (<c>V.Add(a, b)</c>), nested as the tree is.
 /// Parentheses and calls follow the tree exactly, so C# evaluates in the order the equations were
 /// written (a + b + c stays (a + b) + c).
 /// </summary>
 internal sealed class CSharpExpression
 {
+    private readonly PlanNames _names;
     private readonly bool _vector;
-    private readonly HashSet<string> _perStepConditions;
+    private readonly bool _initializer;
 
-    private CSharpExpression(bool vector, HashSet<string> perStepConditions)
+    private CSharpExpression(PlanNames names, bool vector, bool initializer)
     {
+        _names = names;
         _vector = vector;
-        _perStepConditions = perStepConditions;
+        _initializer = initializer;
     }
 
-    /// <summary>Prints a per-step tree in double precision.</summary>
-    public static string Scalar(Expr expr) => new CSharpExpression(false, new HashSet<string>()).Print(expr);
+    /// <summary>Prints a per-step expression in double precision, inside the kernel (hyperparameters are its double locals).</summary>
+    public static string Scalar(PlanExpr expr, PlanNames names) => new CSharpExpression(names, false, false).Print(expr);
 
-    /// <summary>Prints a per-element tree over <c>V</c>; <paramref name="perStepConditions"/> name the hoisted bools.</summary>
-    public static string Vector(Expr expr, HashSet<string> perStepConditions) => new CSharpExpression(true, perStepConditions).Print(expr);
+    /// <summary>Prints a state's initial value, in an instance member of the rule (hyperparameters are its properties).</summary>
+    public static string Initializer(PlanExpr expr, PlanNames names) => new CSharpExpression(names, false, true).Print(expr);
+
+    /// <summary>Prints a per-element expression over <c>V</c>.</summary>
+    public static string Vector(PlanExpr expr, PlanNames names) => new CSharpExpression(names, true, false).Print(expr);
 
     /// <summary>A double literal that C# reads back as the same double.</summary>
     public static string Literal(double value)
@@ -36,7 +41,7 @@ internal sealed class CSharpExpression
         return text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text : text + ".0";
     }
 
-    private string Print(Expr expr)
+    private string Print(PlanExpr expr)
     {
         var builder = new StringBuilder();
         Print(builder, expr, 0);
@@ -44,24 +49,20 @@ internal sealed class CSharpExpression
     }
 
     // C# precedence, loosest first: ?: (1), equality (2), relational (3), additive (4), multiplicative (5), unary (6), primary (7).
-    private int Precedence(Expr expr) => expr switch
+    private int Precedence(PlanExpr expr) => expr switch
     {
-        // Per element, every operation is a call: primary.
-        BinaryExpr or NegateExpr when _vector => 7,
-        ConditionalExpr when !IsMask(expr) => 1,
-        BinaryExpr { Operator: BinaryOperator.Equal or BinaryOperator.NotEqual } when !_vector => 2,
-        BinaryExpr { Operator: >= BinaryOperator.Less } when !_vector => 3,
-        BinaryExpr { Operator: BinaryOperator.Add or BinaryOperator.Subtract } => 4,
-        BinaryExpr { Operator: BinaryOperator.Multiply or BinaryOperator.Divide } => 5,
-        NegateExpr => 6,
+        PlanChoose => 1,
+        // Per element, every other operation is a call: primary.
+        _ when _vector => 7,
+        PlanBinary { Operator: BinaryOperator.Equal or BinaryOperator.NotEqual } => 2,
+        PlanBinary { Operator: >= BinaryOperator.Less } => 3,
+        PlanBinary { Operator: BinaryOperator.Add or BinaryOperator.Subtract } => 4,
+        PlanBinary { Operator: BinaryOperator.Multiply or BinaryOperator.Divide } => 5,
+        PlanNegate => 6,
         _ => 7,
     };
 
-    private bool IsMask(Expr expr) => _vector && expr is ConditionalExpr conditional && !IsPerStepCondition(conditional.Condition);
-
-    private bool IsPerStepCondition(Expr condition) => condition is NameExpr name && _perStepConditions.Contains(name.Name);
-
-    private void Print(StringBuilder builder, Expr expr, int context)
+    private void Print(StringBuilder builder, PlanExpr expr, int context)
     {
         int precedence = Precedence(expr);
         bool parenthesize = precedence < context;
@@ -72,52 +73,73 @@ internal sealed class CSharpExpression
 
         switch (expr)
         {
-            case NumberExpr number:
-                builder.Append(Literal(number.Value));
+            case PlanConstant constant:
+                builder.Append(Literal(constant.Value));
                 break;
-            case NameExpr name:
-                builder.Append(name.Name);
+            case PlanHyperparameter hyperparameter:
+                builder.Append(_initializer ? "(double)this." + hyperparameter.Name : _names.Of(hyperparameter.Name));
                 break;
-            case NegateExpr negate when _vector:
+            case PlanStepNumber step:
+                builder.Append("(double)").Append(_names.Of(step.Name));
+                break;
+            case PlanStepValue value:
+                builder.Append(_names.Of(value));
+                break;
+            case PlanHoisted hoisted:
+                builder.Append(_names.Hoisted(hoisted.Index));
+                break;
+            case PlanElementValue value:
+                builder.Append(_names.Of(value.Name));
+                break;
+            case PlanNegate negate when _vector:
                 Call(builder, "V.Negate", negate.Operand);
                 break;
-            case NegateExpr negate:
+            case PlanNegate negate:
                 builder.Append('-');
                 // "- -x" must not become the decrement operator "--x".
-                if (negate.Operand is NegateExpr)
+                if (negate.Operand is PlanNegate)
                 {
                     builder.Append(' ');
                 }
 
                 Print(builder, negate.Operand, precedence);
                 break;
-            case BinaryExpr { Operator: BinaryOperator.Power } power:
-                PrintPower(builder, power);
+            case PlanBinary binary when _vector:
+                Call(builder, "V." + VectorOperation(binary.Operator), binary.Left, binary.Right);
                 break;
-            case BinaryExpr binary when binary.Operator >= BinaryOperator.Less && _vector:
-                Call(builder, "V." + VectorComparison(binary.Operator), binary.Left, binary.Right);
-                break;
-            case BinaryExpr binary when _vector:
-                Call(builder, "V." + VectorArithmetic(binary.Operator), binary.Left, binary.Right);
-                break;
-            case BinaryExpr binary:
+            case PlanBinary binary:
                 // Left-associative: the left operand may share the operator's precedence, the right may not.
                 Print(builder, binary.Left, precedence);
                 builder.Append(' ').Append(Printer.Symbol(binary.Operator)).Append(' ');
                 Print(builder, binary.Right, precedence + 1);
                 break;
-            case CallExpr call:
-                Call(builder, FunctionName(call.Function), call.Arguments.ToArray());
+            case PlanPower power:
+                Call(builder, _vector ? "V.Pow" : "double.Pow", power.Base, power.Exponent);
                 break;
-            case ConditionalExpr conditional when IsMask(conditional):
-                Call(builder, "V.Select", conditional.Condition, conditional.WhenTrue, conditional.WhenFalse);
+            case PlanIntegerPower power when power.Exponent is 2 or 3 && power.Base is PlanElementValue or PlanHoisted:
+                // A small power of a name is the product it is: g^2 is g * g, (g * g) * g for g^3.
+                string name = power.Base is PlanElementValue element ? _names.Of(element.Name) : _names.Hoisted(((PlanHoisted)power.Base).Index);
+                string product = "V.Multiply(" + name + ", " + name + ")";
+                builder.Append(power.Exponent == 2 ? product : "V.Multiply(" + product + ", " + name + ")");
                 break;
-            case ConditionalExpr conditional:
-                Print(builder, conditional.Condition, 2);
+            case PlanIntegerPower power:
+                builder.Append("V.Power(");
+                Print(builder, power.Base, 0);
+                builder.Append(", ").Append(power.Exponent.ToString(CultureInfo.InvariantCulture)).Append(')');
+                break;
+            case PlanCall call:
+                Function function = Functions.Get(call.Function);
+                Call(builder, _vector ? function.VectorForm : function.ScalarForm, call.Arguments.ToArray());
+                break;
+            case PlanSelect select:
+                Call(builder, "V.Select", select.Mask, select.WhenTrue, select.WhenFalse);
+                break;
+            case PlanChoose choose:
+                Print(builder, choose.Condition, 2);
                 builder.Append(" ? ");
-                Print(builder, conditional.WhenTrue, 1);
+                Print(builder, choose.WhenTrue, 1);
                 builder.Append(" : ");
-                Print(builder, conditional.WhenFalse, 1);
+                Print(builder, choose.WhenFalse, 1);
                 break;
         }
 
@@ -127,31 +149,7 @@ internal sealed class CSharpExpression
         }
     }
 
-    private void PrintPower(StringBuilder builder, BinaryExpr power)
-    {
-        if (!_vector)
-        {
-            Call(builder, "double.Pow", power.Left, power.Right);
-        }
-        else if (power.Right is NumberExpr { Value: 2 or 3 } exponent && power.Left is NameExpr name)
-        {
-            // A small power of a name is the product it is: g^2 is g * g, (g * g) * g for g^3.
-            string product = "V.Multiply(" + name.Name + ", " + name.Name + ")";
-            builder.Append(exponent.Value == 2 ? product : "V.Multiply(" + product + ", " + name.Name + ")");
-        }
-        else if (power.Right is NumberExpr whole)
-        {
-            builder.Append("V.Power(");
-            Print(builder, power.Left, 0);
-            builder.Append(", ").Append(((int)whole.Value).ToString(CultureInfo.InvariantCulture)).Append(')');
-        }
-        else
-        {
-            Call(builder, "V.Pow", power.Left, power.Right);
-        }
-    }
-
-    private void Call(StringBuilder builder, string function, params Expr[] arguments)
+    private void Call(StringBuilder builder, string function, params PlanExpr[] arguments)
     {
         builder.Append(function).Append('(');
         for (int i = 0; i < arguments.Length; i++)
@@ -167,31 +165,12 @@ internal sealed class CSharpExpression
         builder.Append(')');
     }
 
-    private string FunctionName(string function)
-    {
-        if (_vector)
-        {
-            return "V." + char.ToUpperInvariant(function[0]) + function.Substring(1);
-        }
-
-        return function switch
-        {
-            "sqrt" or "abs" or "exp" or "log" or "floor" or "cos" => "double." + char.ToUpperInvariant(function[0]) + function.Substring(1),
-            // Not Math.Min/Max/Clamp/Sign: these agree with the vector forms on NaN and never throw.
-            _ => "global::NumKit.Kernels.SimdMath." + char.ToUpperInvariant(function[0]) + function.Substring(1),
-        };
-    }
-
-    private static string VectorArithmetic(BinaryOperator op) => op switch
+    private static string VectorOperation(BinaryOperator op) => op switch
     {
         BinaryOperator.Add => "Add",
         BinaryOperator.Subtract => "Subtract",
         BinaryOperator.Multiply => "Multiply",
-        _ => "Divide",
-    };
-
-    private static string VectorComparison(BinaryOperator op) => op switch
-    {
+        BinaryOperator.Divide => "Divide",
         BinaryOperator.Less => "LessThan",
         BinaryOperator.LessOrEqual => "LessThanOrEqual",
         BinaryOperator.Greater => "GreaterThan",

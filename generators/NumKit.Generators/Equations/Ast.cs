@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using NumKit.Generators.Helpers;
 
 namespace NumKit.Generators.Equations;
@@ -19,7 +20,42 @@ internal enum BinaryOperator
 }
 
 /// <summary>An expression of the equation language. Records, so two trees compare by content.</summary>
-internal abstract record Expr(EquationSpan Span);
+internal abstract record Expr(EquationSpan Span)
+{
+    /// <summary>This node and every node below it, parents before children, left to right. Iterative, so deep trees are safe.</summary>
+    public IEnumerable<Expr> DescendantsAndSelf()
+    {
+        var stack = new Stack<Expr>();
+        stack.Push(this);
+        while (stack.Count > 0)
+        {
+            Expr node = stack.Pop();
+            yield return node;
+            switch (node)
+            {
+                case NegateExpr negate:
+                    stack.Push(negate.Operand);
+                    break;
+                case BinaryExpr binary:
+                    stack.Push(binary.Right);
+                    stack.Push(binary.Left);
+                    break;
+                case CallExpr call:
+                    for (int i = call.Arguments.Count - 1; i >= 0; i--)
+                    {
+                        stack.Push(call.Arguments[i]);
+                    }
+
+                    break;
+                case ConditionalExpr conditional:
+                    stack.Push(conditional.WhenFalse);
+                    stack.Push(conditional.WhenTrue);
+                    stack.Push(conditional.Condition);
+                    break;
+            }
+        }
+    }
+}
 
 /// <summary>A number literal, with its text as written.</summary>
 internal sealed record NumberExpr(double Value, string Text, EquationSpan Span) : Expr(Span);

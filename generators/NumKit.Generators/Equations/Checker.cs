@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using NumKit.Generators.Helpers;
 
 namespace NumKit.Generators.Equations;
 
@@ -9,20 +10,6 @@ namespace NumKit.Generators.Equations;
 /// <param name="Description">What it is, for messages when it is not a hyperparameter (such as "a double property").</param>
 /// <param name="IsCondition">Whether it is a bool property: a per-step condition, as in <c>if(Maximize, -g, g)</c>.</param>
 internal sealed record HostMember(string Name, bool IsHyperparameter, string Description, bool IsCondition = false);
-
-/// <summary>Whether a value is computed once per step or once per element.</summary>
-internal enum Rate
-{
-    PerStep,
-    PerElement,
-}
-
-/// <summary>Whether an expression is a number or a condition.</summary>
-internal enum ValueType
-{
-    Number,
-    Condition,
-}
 
 /// <summary>What the checker learned about one assigned name.</summary>
 internal sealed class Variable
@@ -44,24 +31,24 @@ internal sealed class Variable
     public EquationSpan FirstAssignment { get; set; }
 
     /// <summary>The declared starting value (an <c>init</c> statement), if any.</summary>
-    public Expr? Initializer { get; set; }
+    public TypedExpr? Initializer { get; set; }
 }
 
 /// <summary>The result of checking a spec: its update statements and what every name is.</summary>
 internal sealed class CheckedSpec
 {
-    public CheckedSpec(List<Statement> statements, Dictionary<string, Variable> variables, HashSet<string> conditionHyperparameters)
+    public CheckedSpec(Dialect dialect, List<TypedStatement> statements, Dictionary<string, Variable> variables)
     {
+        Dialect = dialect;
         Statements = statements;
         Variables = variables;
-        ConditionHyperparameters = conditionHyperparameters;
     }
 
-    /// <summary>The bool hyperparameters: conditions decided once per step.</summary>
-    public HashSet<string> ConditionHyperparameters { get; }
+    /// <summary>Which use of the language the spec is: an optimizer or a schedule.</summary>
+    public Dialect Dialect { get; }
 
-    /// <summary>The update statements, in order (initializers removed).</summary>
-    public List<Statement> Statements { get; }
+    /// <summary>The update statements, in order (initializers removed), every node typed.</summary>
+    public List<TypedStatement> Statements { get; }
 
     /// <summary>Every assigned name but <c>w</c>.</summary>
     public Dictionary<string, Variable> Variables { get; }
@@ -72,7 +59,8 @@ internal sealed class CheckedSpec
 
 /// <summary>
 /// Resolves names, infers state, rates (per step or per element) and types, and reports every
-/// semantic problem. Never throws on any input the parser produced.
+/// semantic problem; returns the typed tree, where each node's rate and type are decided once, here.
+/// Never throws on any input the parser produced.
 /// </summary>
 internal sealed class Checker
 {
@@ -107,11 +95,11 @@ internal sealed class Checker
         CollectTargets(updates);
         ResolveReads(updates);
         InferRates(updates);
-        InferTypes(updates);
+        List<TypedStatement> typed = TypeStatements(updates);
         CheckInitializers(all.Where(s => s.IsInitializer));
         CheckParameterUpdated(text, updates);
         ReportUnused(updates);
-        return new CheckedSpec(updates, _variables, new HashSet<string>(_members.Values.Where(m => m.IsHyperparameter && m.IsCondition).Select(m => m.Name)));
+        return new CheckedSpec(_dialect, typed, _variables);
     }
 
     // Every name a statement assigns, and the assignments that are not allowed.
@@ -142,7 +130,7 @@ internal sealed class Checker
         int position = 0;
         foreach (Statement statement in updates)
         {
-            foreach (Expr node in Walk(statement.Value))
+            foreach (Expr node in statement.Value.DescendantsAndSelf())
             {
                 switch (node)
                 {
@@ -197,11 +185,11 @@ internal sealed class Checker
 
     private void CheckCall(CallExpr call)
     {
-        if (!Language.Functions.TryGetValue(call.Function, out int arity))
+        if (!Functions.TryGetArity(call.Function, out int arity))
         {
-            string? suggestion = Suggestions.Closest(call.Function, Language.Functions.Keys);
+            string? suggestion = Suggestions.Closest(call.Function, Functions.Names);
             Report(ProblemKind.UnknownFunction, call.NameSpan, call.Function,
-                suggestion is null ? "the functions are " + string.Join(", ", Language.Functions.Keys) : $"did you mean '{suggestion}'?");
+                suggestion is null ? "the functions are " + string.Join(", ", Functions.Names) : $"did you mean '{suggestion}'?");
         }
         else if (call.Arguments.Count != arity)
         {
@@ -242,16 +230,14 @@ internal sealed class Checker
         }
     }
 
-    private Rate RateOf(Expr expr) => RateOf(expr, _dialect, _variables);
-
-    /// <summary>Per element if the expression reads a per-element built-in or name; otherwise per step.</summary>
-    public static Rate RateOf(Expr expr, Dialect dialect, IReadOnlyDictionary<string, Variable> variables)
+    // Per element if the expression reads a per-element built-in or name; otherwise per step.
+    private Rate RateOf(Expr expr)
     {
-        foreach (Expr node in Walk(expr))
+        foreach (Expr node in expr.DescendantsAndSelf())
         {
             if (node is NameExpr name
-                && (dialect.IsElementBuiltIn(name.Name)
-                    || (variables.TryGetValue(name.Name, out Variable? variable) && variable.Rate == Rate.PerElement)))
+                && (_dialect.IsElementBuiltIn(name.Name)
+                    || (_variables.TryGetValue(name.Name, out Variable? variable) && variable.Rate == Rate.PerElement)))
             {
                 return Rate.PerElement;
             }
@@ -260,12 +246,15 @@ internal sealed class Checker
         return Rate.PerStep;
     }
 
-    private void InferTypes(List<Statement> updates)
+    // Types every statement, in order: a temporary takes the type of its first assignment.
+    private List<TypedStatement> TypeStatements(List<Statement> updates)
     {
+        var result = new List<TypedStatement>();
         var typed = new HashSet<string>();
         foreach (Statement statement in updates)
         {
-            ValueType type = TypeOf(statement.Value);
+            TypedExpr value = TypeOf(statement.Value);
+            ValueType type = value.Type;
             if (IsBuiltInOutput(statement.Target) || !_variables.TryGetValue(statement.Target, out Variable? variable))
             {
                 if (IsBuiltInOutput(statement.Target))
@@ -273,6 +262,7 @@ internal sealed class Checker
                     RequireNumber(statement.Value, type, $"'{statement.Target}'");
                 }
 
+                result.Add(new TypedStatement(statement.Target, null, value, statement.Text));
                 continue;
             }
 
@@ -289,7 +279,11 @@ internal sealed class Checker
                 Report(ProblemKind.TypeMismatch, statement.Value.Span,
                     $"'{variable.Name}' was first assigned a {Describe(variable.Type)}, here a {Describe(type)}");
             }
+
+            result.Add(new TypedStatement(statement.Target, variable, value, statement.Text));
         }
+
+        return result;
     }
 
     private void RequireNumber(Expr expr, ValueType type, string what)
@@ -300,54 +294,108 @@ internal sealed class Checker
         }
     }
 
-    // The type of an expression; reports operands of the wrong type once, where they are.
-    private ValueType TypeOf(Expr expr)
+    // The typed tree of an expression; reports operands of the wrong type once, where they are.
+    private TypedExpr TypeOf(Expr expr)
     {
         switch (expr)
         {
-            case NumberExpr:
-                return ValueType.Number;
+            case NumberExpr number:
+                return new TypedNumber(number.Value, expr);
             case NameExpr name:
-                if (_members.TryGetValue(name.Name, out HostMember? member) && member.IsHyperparameter)
+                return TypeOfName(name);
+            case NegateExpr negate:
+                TypedExpr operand = ExpectNumber(negate.Operand, "'-'");
+                return new TypedNegate(operand, operand.Rate, expr);
+            case BinaryExpr binary:
+                TypedExpr left = ExpectNumber(binary.Left, $"'{Printer.Symbol(binary.Operator)}'");
+                TypedExpr right = ExpectNumber(binary.Right, $"'{Printer.Symbol(binary.Operator)}'");
+                Rate rate = RateOf(left, right);
+                if (binary.Operator == BinaryOperator.Power)
                 {
-                    return member.IsCondition ? ValueType.Condition : ValueType.Number;
+                    (PowerForm form, int whole) = FormOfPower(binary.Right);
+                    return new TypedPower(left, right, form, whole, rate, expr);
                 }
 
-                return _variables.TryGetValue(name.Name, out Variable? variable) ? variable.Type : ValueType.Number;
-            case NegateExpr negate:
-                ExpectNumber(negate.Operand, "'-'");
-                return ValueType.Number;
-            case BinaryExpr binary:
-                ExpectNumber(binary.Left, $"'{Printer.Symbol(binary.Operator)}'");
-                ExpectNumber(binary.Right, $"'{Printer.Symbol(binary.Operator)}'");
-                return binary.Operator >= BinaryOperator.Less ? ValueType.Condition : ValueType.Number;
+                return new TypedBinary(binary.Operator, left, right, rate,
+                    binary.Operator >= BinaryOperator.Less ? ValueType.Condition : ValueType.Number, expr);
             case CallExpr call:
+                var arguments = new List<TypedExpr>();
                 foreach (Expr argument in call.Arguments)
                 {
-                    ExpectNumber(argument, $"{call.Function}()");
+                    arguments.Add(ExpectNumber(argument, $"{call.Function}()"));
                 }
 
-                return ValueType.Number;
+                return new TypedCall(call.Function, arguments.ToEquatableArray(), RateOf(arguments.ToArray()), expr);
             case ConditionalExpr conditional:
-                if (TypeOf(conditional.Condition) != ValueType.Condition)
+                TypedExpr condition = TypeOf(conditional.Condition);
+                if (condition.Type != ValueType.Condition)
                 {
                     Report(ProblemKind.TypeMismatch, conditional.Condition.Span, "the first argument of if(condition, a, b) must be a comparison such as 'g > 0'");
                 }
 
-                ExpectNumber(conditional.WhenTrue, "if()");
-                ExpectNumber(conditional.WhenFalse, "if()");
-                return ValueType.Number;
+                TypedExpr whenTrue = ExpectNumber(conditional.WhenTrue, "if()");
+                TypedExpr whenFalse = ExpectNumber(conditional.WhenFalse, "if()");
+                return new TypedConditional(condition, whenTrue, whenFalse, RateOf(condition, whenTrue, whenFalse), expr);
             default:
-                return ValueType.Number;
+                return new TypedNumber(double.NaN, expr);
         }
     }
 
-    private void ExpectNumber(Expr operand, string user)
+    // The built-ins first, as name resolution has them: a property named like one does not hide it.
+    private TypedExpr TypeOfName(NameExpr name)
     {
-        if (TypeOf(operand) == ValueType.Condition)
+        if (_dialect.IsElementBuiltIn(name.Name))
+        {
+            return new TypedName(name.Name, NameKind.ElementInput, Rate.PerElement, ValueType.Number, name);
+        }
+
+        if (name.Name == _dialect.StepName)
+        {
+            return new TypedName(name.Name, NameKind.StepNumber, Rate.PerStep, ValueType.Number, name);
+        }
+
+        if (_members.TryGetValue(name.Name, out HostMember? member) && member.IsHyperparameter)
+        {
+            return new TypedName(name.Name, NameKind.Hyperparameter, Rate.PerStep, member.IsCondition ? ValueType.Condition : ValueType.Number, name);
+        }
+
+        if (_variables.TryGetValue(name.Name, out Variable? variable))
+        {
+            return new TypedName(name.Name, NameKind.Variable, variable.Rate, variable.Type, name);
+        }
+
+        return new TypedName(name.Name, NameKind.Unresolved, Rate.PerStep, ValueType.Number, name);
+    }
+
+    private static Rate RateOf(params TypedExpr[] operands)
+        => operands.Any(o => o.Rate == Rate.PerElement) ? Rate.PerElement : Rate.PerStep;
+
+    // x^n with a small whole n (a literal, or a negated one) is a product; x^0.5 is a square root.
+    private static (PowerForm Form, int Whole) FormOfPower(Expr exponent)
+    {
+        double? value = exponent switch
+        {
+            NumberExpr number => number.Value,
+            NegateExpr { Operand: NumberExpr number } => -number.Value,
+            _ => null,
+        };
+        if (value is double v && v == System.Math.Floor(v) && System.Math.Abs(v) <= 64)
+        {
+            return (PowerForm.Whole, (int)v);
+        }
+
+        return exponent is NumberExpr { Value: 0.5 } ? (PowerForm.SquareRoot, 0) : (PowerForm.General, 0);
+    }
+
+    private TypedExpr ExpectNumber(Expr operand, string user)
+    {
+        TypedExpr typed = TypeOf(operand);
+        if (typed.Type == ValueType.Condition)
         {
             Report(ProblemKind.TypeMismatch, operand.Span, $"{user} needs a number here, not a condition; use if(condition, a, b)");
         }
+
+        return typed;
     }
 
     private void CheckInitializers(IEnumerable<Statement> initializers)
@@ -368,7 +416,7 @@ internal sealed class Checker
             }
 
             bool valid = true;
-            foreach (Expr node in Walk(init.Value))
+            foreach (Expr node in init.Value.DescendantsAndSelf())
             {
                 if (node is NameExpr name && !IsHyperparameter(name.Name))
                 {
@@ -382,9 +430,9 @@ internal sealed class Checker
                 }
             }
 
-            if (valid && TypeOf(init.Value) == ValueType.Number)
+            if (valid && TypeOf(init.Value) is { Type: ValueType.Number } initial)
             {
-                variable.Initializer = init.Value;
+                variable.Initializer = initial;
             }
         }
     }
@@ -425,7 +473,7 @@ internal sealed class Checker
                     continue;
                 }
 
-                foreach (Expr node in Walk(statement.Value))
+                foreach (Expr node in statement.Value.DescendantsAndSelf())
                 {
                     if (node is NameExpr name && live.Add(name.Name))
                     {
@@ -450,38 +498,4 @@ internal sealed class Checker
 
     private void Report(ProblemKind kind, EquationSpan span, params string[] arguments)
         => _problems.Add(Problem.Create(kind, span, arguments));
-
-    /// <summary>Every node of the tree, parents before children, left to right.</summary>
-    public static IEnumerable<Expr> Walk(Expr expr)
-    {
-        var stack = new Stack<Expr>();
-        stack.Push(expr);
-        while (stack.Count > 0)
-        {
-            Expr node = stack.Pop();
-            yield return node;
-            switch (node)
-            {
-                case NegateExpr negate:
-                    stack.Push(negate.Operand);
-                    break;
-                case BinaryExpr binary:
-                    stack.Push(binary.Right);
-                    stack.Push(binary.Left);
-                    break;
-                case CallExpr call:
-                    for (int i = call.Arguments.Count - 1; i >= 0; i--)
-                    {
-                        stack.Push(call.Arguments[i]);
-                    }
-
-                    break;
-                case ConditionalExpr conditional:
-                    stack.Push(conditional.WhenFalse);
-                    stack.Push(conditional.WhenTrue);
-                    stack.Push(conditional.Condition);
-                    break;
-            }
-        }
-    }
 }

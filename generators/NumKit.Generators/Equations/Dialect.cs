@@ -11,15 +11,16 @@ namespace NumKit.Generators.Equations;
 internal sealed class Dialect
 {
     public static readonly Dialect Optimizer = new(
-        output: Language.Parameter, outputIsBuiltIn: true, elementInputs: new[] { Language.Gradient },
+        attribute: "Optimizer", output: Language.Parameter, outputIsBuiltIn: true, elementInputs: new[] { Language.Gradient },
         stepName: Language.StepNumber, allowsState: true, exampleOutput: "w = w - LearningRate * g");
 
     public static readonly Dialect Schedule = new(
-        output: "lr", outputIsBuiltIn: false, elementInputs: new string[0],
+        attribute: "Schedule", output: "lr", outputIsBuiltIn: false, elementInputs: new string[0],
         stepName: "step", allowsState: false, exampleOutput: "lr = Initial * 0.95^step");
 
-    private Dialect(string output, bool outputIsBuiltIn, string[] elementInputs, string stepName, bool allowsState, string exampleOutput)
+    private Dialect(string attribute, string output, bool outputIsBuiltIn, string[] elementInputs, string stepName, bool allowsState, string exampleOutput)
     {
+        Attribute = attribute;
         Output = output;
         OutputIsBuiltIn = outputIsBuiltIn;
         ElementInputs = elementInputs;
@@ -27,6 +28,9 @@ internal sealed class Dialect
         AllowsState = allowsState;
         ExampleOutput = exampleOutput;
     }
+
+    /// <summary>The attribute that declares this use, as written in C# without its suffix: <c>Optimizer</c> or <c>Schedule</c>.</summary>
+    public string Attribute { get; }
 
     /// <summary>The name every spec must assign: <c>w</c> or <c>lr</c>.</summary>
     public string Output { get; }

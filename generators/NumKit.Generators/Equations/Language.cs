@@ -1,8 +1,6 @@
-using System.Collections.Generic;
-
 namespace NumKit.Generators.Equations;
 
-/// <summary>The fixed vocabulary of the equation language: built-in names and functions.</summary>
+/// <summary>The fixed vocabulary of the equation language: built-in names (the functions are <see cref="Functions"/>).</summary>
 internal static class Language
 {
     /// <summary>The parameter being updated; element-wise, and every spec must assign it.</summary>
@@ -19,22 +17,4 @@ internal static class Language
 
     /// <summary>The hyperparameter every rule must have.</summary>
     public const string LearningRate = "LearningRate";
-
-    /// <summary>Every function and how many arguments it takes. <c>if</c> is parsed as a conditional.</summary>
-    public static readonly IReadOnlyDictionary<string, int> Functions = new Dictionary<string, int>
-    {
-        ["sqrt"] = 1,
-        ["abs"] = 1,
-        ["sign"] = 1,
-        ["exp"] = 1,
-        ["log"] = 1,
-        ["floor"] = 1,
-        ["cos"] = 1,
-        ["min"] = 2,
-        ["max"] = 2,
-        ["clamp"] = 3,
-        ["if"] = 3,
-    };
-
-    public static bool IsBuiltIn(string name) => name is Parameter or Gradient or StepNumber;
 }

@@ -301,7 +301,7 @@ internal sealed class Parser
         Token close = Current;
         _position++;
         EquationSpan span = EquationSpan.Cover(name.Span, close.Span);
-        return name.Text == "if" && arguments.Count == 3
+        return name.Text == Functions.Conditional && arguments.Count == 3
             ? new ConditionalExpr(arguments[0], arguments[1], arguments[2], span)
             : new CallExpr(name.Text, name.Span, arguments.ToEquatableArray(), span);
     }

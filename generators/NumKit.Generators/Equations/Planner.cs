@@ -6,235 +6,196 @@ using NumKit.Generators.Model;
 namespace NumKit.Generators.Equations;
 
 /// <summary>
-/// Lowers checked equations to a <see cref="KernelPlan"/>: per-step statements move before the loop
-/// (each assignment of a per-step name gets its own local, so a statement sees the value as of its
+/// Lowers a checked spec to a <see cref="RulePlan"/>: per-step statements move before the loop (each
+/// assignment of a per-step name is a new version of it, so a statement sees the value as of its
 /// place in the equations), and every per-step subexpression of a per-element statement is hoisted
-/// into a value computed once per step.
+/// into a value computed once per step. Reads the checker's rates and types; decides nothing about
+/// them, and writes no C#.
 /// </summary>
 internal sealed class Planner
 {
     private readonly CheckedSpec _spec;
     private readonly Dialect _dialect;
-    private readonly Identifiers _identifiers = new();
-    private readonly Dictionary<string, string> _currentVersion = new();
+    private readonly Dictionary<string, int> _currentVersion = new();
     private readonly List<string> _hyperparameters = new();
     private readonly List<HoistedValue> _hoisted = new();
-    private bool _readsStepNumber;
-    private int _compoundHoisted;
 
-    private Planner(CheckedSpec spec, Dialect dialect)
+    private Planner(CheckedSpec spec)
     {
         _spec = spec;
-        _dialect = dialect;
+        _dialect = spec.Dialect;
     }
 
-    public static KernelPlan Plan(CheckedSpec spec) => new Planner(spec, Dialect.Optimizer).Run();
+    /// <summary>Plans a checked spec of either dialect; the spec must have no errors.</summary>
+    public static RulePlan Plan(CheckedSpec spec) => new Planner(spec).Run();
 
-    /// <summary>Plans a schedule: every statement is per step; the result is the last value of <c>lr</c>.</summary>
-    public static SchedulePlan PlanSchedule(CheckedSpec spec)
+    private RulePlan Run()
     {
-        var planner = new Planner(spec, Dialect.Schedule);
-        KernelPlan plan = planner.Run();
-        return new SchedulePlan(plan.Hyperparameters, plan.StepAssignments, planner._currentVersion[Dialect.Schedule.Output]);
-    }
-
-    private KernelPlan Run()
-    {
-        // Equation names first, so they keep their own spelling in the generated code.
-        foreach (string builtIn in _dialect.BuiltIns)
-        {
-            _identifiers.ForEquationName(builtIn);
-        }
-        foreach (Variable variable in _spec.Variables.Values.OrderBy(v => v.FirstAppearance).ThenBy(v => v.Name, System.StringComparer.Ordinal))
-        {
-            _identifiers.ForEquationName(variable.Name);
-        }
-
-        foreach (Statement statement in _spec.Statements)
-        {
-            foreach (Expr node in Checker.Walk(statement.Value))
-            {
-                if (node is NameExpr name && !_dialect.IsBuiltIn(name.Name) && !_spec.Variables.ContainsKey(name.Name))
-                {
-                    _identifiers.ForEquationName(name.Name);
-                }
-            }
-        }
-
-        // Before the loop, a per-step state's local holds last step's value: its ref parameter.
-        Dictionary<string, int> assignmentCounts = _spec.Statements.GroupBy(s => s.Target).ToDictionary(g => g.Key, g => g.Count());
-        var assignmentsSoFar = new Dictionary<string, int>();
+        // Before the loop, a per-step state's current version is last step's value.
         foreach (Variable state in _spec.States(Rate.PerStep))
         {
-            _currentVersion[state.Name] = Id(state.Name);
+            _currentVersion[state.Name] = 0;
         }
 
         var stepAssignments = new List<StepAssignment>();
         var elementAssignments = new List<ElementAssignment>();
         var declared = new HashSet<string>();
-        foreach (Statement statement in _spec.Statements)
+        foreach (TypedStatement statement in _spec.Statements)
         {
-            if (_spec.Variables.TryGetValue(statement.Target, out Variable? variable) && variable.Rate == Rate.PerStep)
+            Variable? variable = statement.Variable;
+            if (variable is { Rate: Rate.PerStep })
             {
-                Expr value = LowerStep(statement.Value);
-                assignmentsSoFar.TryGetValue(statement.Target, out int soFar);
-                assignmentsSoFar[statement.Target] = ++soFar;
-                string local = VersionName(variable, soFar, assignmentCounts[statement.Target]);
-                stepAssignments.Add(new StepAssignment(local, value, statement.Text, variable.Type == ValueType.Condition));
-                _currentVersion[statement.Target] = local;
+                PlanExpr value = LowerStep(statement.Value);
+                _currentVersion.TryGetValue(statement.Target, out int version);
+                _currentVersion[statement.Target] = ++version;
+                stepAssignments.Add(new StepAssignment(statement.Target, version, value, statement.Text, variable.Type == ValueType.Condition));
             }
             else
             {
                 bool declares = variable is { IsState: false } && declared.Add(statement.Target);
-                elementAssignments.Add(new ElementAssignment(Id(statement.Target), declares, LowerElement(statement.Value), statement.Text));
+                elementAssignments.Add(new ElementAssignment(statement.Target, declares, LowerElement(statement.Value), statement.Text));
             }
         }
 
-        return new KernelPlan(
+        return new RulePlan(
+            Names(),
             Slots(Rate.PerElement),
             Slots(Rate.PerStep),
-            _hyperparameters.Select(h => new HyperparameterRead(h, Id(h), _spec.ConditionHyperparameters.Contains(h))).ToEquatableArray(),
+            _hyperparameters.Select(h => new HyperparameterRead(h, IsConditionHyperparameter(h))).ToEquatableArray(),
             stepAssignments.ToEquatableArray(),
             _hoisted.ToEquatableArray(),
             elementAssignments.ToEquatableArray(),
             _spec.States(Rate.PerStep)
-                .Where(s => _currentVersion[s.Name] != Id(s.Name))
-                .Select(s => new ScalarStateWrite(Id(s.Name), _currentVersion[s.Name]))
+                .Where(s => _currentVersion[s.Name] != 0)
+                .Select(s => new ScalarStateWrite(s.Name, _currentVersion[s.Name]))
                 .ToEquatableArray(),
-            _readsStepNumber);
+            _dialect.OutputIsBuiltIn ? null : new PlanStepValue(_dialect.Output, _currentVersion[_dialect.Output]));
     }
 
-    private string Id(string name) => _identifiers.ForEquationName(name);
-
-    // Temporaries assigned once keep their name; a state's new value is name_t (its old value is name).
-    private string VersionName(Variable variable, int assignment, int assignments)
+    // Built-ins, then assigned names as they first appear, then the other names (hyperparameters) as the statements read them.
+    private EquatableArray<string> Names()
     {
-        string id = Id(variable.Name);
-        if (variable.IsState)
+        var names = new List<string>();
+        var seen = new HashSet<string>();
+        IEnumerable<string> candidates = _dialect.BuiltIns
+            .Concat(_spec.Variables.Values.OrderBy(v => v.FirstAppearance).ThenBy(v => v.Name, System.StringComparer.Ordinal).Select(v => v.Name))
+            .Concat(_spec.Statements.SelectMany(s => s.Value.Syntax.DescendantsAndSelf()).OfType<NameExpr>().Select(n => n.Name));
+        foreach (string name in candidates)
         {
-            return _identifiers.Fresh(assignments == 1 ? id + "_t" : id + "_t" + assignment);
+            if (seen.Add(name))
+            {
+                names.Add(name);
+            }
         }
 
-        return assignments == 1 ? id : _identifiers.Fresh(id + "_" + assignment);
+        return names.ToEquatableArray();
     }
+
+    private bool IsConditionHyperparameter(string name)
+        => _spec.Statements.SelectMany(s => s.Value.DescendantsAndSelf()).OfType<TypedName>()
+            .Any(n => n.Name == name && n.Kind == NameKind.Hyperparameter && n.Type == ValueType.Condition);
 
     private EquatableArray<StateSlot> Slots(Rate rate)
         => _spec.States(rate)
             .Select(s => new StateSlot(
                 s.Name,
-                Id(s.Name),
-                s.Initializer is null ? null : LowerInitializer(s.Initializer),
-                s.Initializer is null ? null : Printer.Print(s.Initializer)))
+                s.Initializer is null ? null : LowerStep(s.Initializer, initializer: true),
+                s.Initializer is null ? null : Printer.Print(s.Initializer.Syntax)))
             .ToEquatableArray();
 
-    // Initial values are evaluated in an instance member of the rule, where hyperparameters are properties.
-    private static Expr LowerInitializer(Expr expr) => Rewrite(expr, name => new NameExpr("(double)this." + name.Name, default));
-
-    // A per-step expression in double precision: hyperparameters as double locals, per-step names at their current version.
-    private Expr LowerStep(Expr expr) => Rewrite(expr, name =>
+    /// <summary>
+    /// A per-step expression: hyperparameters (recorded as read, except in an initializer, which is
+    /// evaluated apart from the step), the step number, and per-step names at their current version.
+    /// </summary>
+    private PlanExpr LowerStep(TypedExpr expr, bool initializer = false)
     {
-        if (name.Name == _dialect.StepName)
+        PlanExpr Lower(TypedExpr e) => LowerStep(e, initializer);
+        switch (expr)
         {
-            _readsStepNumber = true;
-            return new NameExpr("(double)" + Id(_dialect.StepName), default);
-        }
+            case TypedNumber number:
+                return new PlanConstant(number.Value);
+            case TypedName { Kind: NameKind.StepNumber } name:
+                return new PlanStepNumber(name.Name);
+            case TypedName name when _currentVersion.TryGetValue(name.Name, out int version):
+                return new PlanStepValue(name.Name, version);
+            case TypedName name:
+                if (!initializer && !_hyperparameters.Contains(name.Name))
+                {
+                    _hyperparameters.Add(name.Name);
+                }
 
-        if (_currentVersion.TryGetValue(name.Name, out string? version))
-        {
-            return new NameExpr(version, default);
+                return new PlanHyperparameter(name.Name);
+            case TypedNegate negate:
+                return new PlanNegate(Lower(negate.Operand));
+            case TypedBinary binary:
+                return new PlanBinary(binary.Operator, Lower(binary.Left), Lower(binary.Right));
+            case TypedPower power:
+                // Once per step in double precision, every power is pow(x, y).
+                return new PlanPower(Lower(power.Base), Lower(power.Exponent));
+            case TypedCall call:
+                return new PlanCall(call.Function, call.Arguments.Select(Lower).ToEquatableArray());
+            case TypedConditional conditional:
+                return new PlanChoose(Lower(conditional.Condition), Lower(conditional.WhenTrue), Lower(conditional.WhenFalse));
+            default:
+                throw new System.InvalidOperationException("Unknown node " + expr.GetType().Name);
         }
-
-        if (!_spec.Variables.ContainsKey(name.Name) && !_hyperparameters.Contains(name.Name))
-        {
-            _hyperparameters.Add(name.Name);
-        }
-
-        return new NameExpr(Id(name.Name), default);
-    });
+    }
 
     // A per-element expression: per-step subtrees become hoisted values; the rest keeps its shape.
-    private Expr LowerElement(Expr expr)
+    private PlanExpr LowerElement(TypedExpr expr)
     {
-        if (RateOf(expr) == Rate.PerStep)
+        if (expr.Rate == Rate.PerStep)
         {
             return Hoist(expr);
         }
 
         switch (expr)
         {
-            case NameExpr name:
-                return new NameExpr(Id(name.Name), default);
-            case NegateExpr negate:
-                return new NegateExpr(LowerElement(negate.Operand), default);
-            case BinaryExpr { Operator: BinaryOperator.Power } power when IntegerExponent(power.Right) is int n:
-                // x^n with a small whole n is multiplication (g^2 is g * g, as PyTorch computes it).
+            case TypedName name:
+                return new PlanElementValue(name.Name);
+            case TypedNegate negate:
+                return new PlanNegate(LowerElement(negate.Operand));
+            case TypedPower { Form: PowerForm.Whole } power:
+                int n = power.WholeExponent;
                 if (n == 0)
                 {
-                    return Hoist(new NumberExpr(1, "1", default));
+                    return Hoist(new PlanConstant(1), "1", isCondition: false);
                 }
 
-                Expr product = new BinaryExpr(BinaryOperator.Power, LowerElement(power.Left), new NumberExpr(System.Math.Abs(n), System.Math.Abs(n).ToString(System.Globalization.CultureInfo.InvariantCulture), default), default);
-                return n > 0 ? product : new BinaryExpr(BinaryOperator.Divide, Hoist(new NumberExpr(1, "1", default)), product, default);
-            case BinaryExpr { Operator: BinaryOperator.Power, Right: NumberExpr { Value: 0.5 } } root:
-                return new CallExpr("sqrt", default, new EquatableArray<Expr>(new[] { LowerElement(root.Left) }), default);
-            case BinaryExpr binary:
-                return new BinaryExpr(binary.Operator, LowerElement(binary.Left), LowerElement(binary.Right), default);
-            case CallExpr call:
-                return new CallExpr(call.Function, default, call.Arguments.Select(LowerElement).ToEquatableArray(), default);
-            case ConditionalExpr conditional:
-                return new ConditionalExpr(LowerElement(conditional.Condition), LowerElement(conditional.WhenTrue), LowerElement(conditional.WhenFalse), default);
+                PlanExpr product = new PlanIntegerPower(LowerElement(power.Base), System.Math.Abs(n));
+                return n > 0 ? product : new PlanBinary(BinaryOperator.Divide, Hoist(new PlanConstant(1), "1", isCondition: false), product);
+            case TypedPower { Form: PowerForm.SquareRoot } root:
+                return new PlanCall("sqrt", new EquatableArray<PlanExpr>(new[] { LowerElement(root.Base) }));
+            case TypedPower power:
+                return new PlanPower(LowerElement(power.Base), LowerElement(power.Exponent));
+            case TypedBinary binary:
+                return new PlanBinary(binary.Operator, LowerElement(binary.Left), LowerElement(binary.Right));
+            case TypedCall call:
+                return new PlanCall(call.Function, call.Arguments.Select(LowerElement).ToEquatableArray());
+            case TypedConditional conditional:
+                // A per-step condition is decided once per step; a per-element one selects lane by lane.
+                PlanExpr condition = LowerElement(conditional.Condition);
+                PlanExpr whenTrue = LowerElement(conditional.WhenTrue);
+                PlanExpr whenFalse = LowerElement(conditional.WhenFalse);
+                return conditional.Condition.Rate == Rate.PerStep
+                    ? new PlanChoose(condition, whenTrue, whenFalse)
+                    : new PlanSelect(condition, whenTrue, whenFalse);
             default:
                 return Hoist(expr);
         }
     }
 
-    private Rate RateOf(Expr expr) => Checker.RateOf(expr, _dialect, _spec.Variables);
+    private PlanExpr Hoist(TypedExpr expr) => Hoist(LowerStep(expr), Printer.Print(expr.Syntax), expr.Type == ValueType.Condition);
 
-    private static int? IntegerExponent(Expr exponent)
+    private PlanExpr Hoist(PlanExpr lowered, string equation, bool isCondition)
     {
-        double? value = exponent switch
+        int index = _hoisted.FindIndex(h => h.Value.Equals(lowered));
+        if (index < 0)
         {
-            NumberExpr number => number.Value,
-            NegateExpr { Operand: NumberExpr number } => -number.Value,
-            _ => null,
-        };
-        return value is double v && v == System.Math.Floor(v) && System.Math.Abs(v) <= 64 ? (int)v : null;
-    }
-
-    private Expr Hoist(Expr expr)
-    {
-        Expr lowered = LowerStep(expr);
-        HoistedValue? existing = _hoisted.FirstOrDefault(h => h.Value.Equals(lowered));
-        if (existing is null)
-        {
-            // A lone name keeps its name; anything else is k1, k2, ... with the expression beside it.
-            string name = lowered is NameExpr named && !named.Name.StartsWith("(", System.StringComparison.Ordinal)
-                ? named.Name
-                : _identifiers.Fresh("k" + ++_compoundHoisted);
-            existing = new HoistedValue(name, lowered, Printer.Print(expr), IsCondition(expr));
-            _hoisted.Add(existing);
+            index = _hoisted.Count;
+            _hoisted.Add(new HoistedValue(lowered, equation, isCondition));
         }
 
-        return new NameExpr(existing.Name, default);
+        return new PlanHoisted(index);
     }
-
-    private bool IsCondition(Expr expr) => expr switch
-    {
-        BinaryExpr binary => binary.Operator >= BinaryOperator.Less,
-        NameExpr name => _spec.ConditionHyperparameters.Contains(name.Name)
-            || (_spec.Variables.TryGetValue(name.Name, out Variable? variable) && variable.Type == ValueType.Condition),
-        _ => false,
-    };
-
-    /// <summary>A copy of the tree without spans (so equal subtrees compare equal), with names mapped by <paramref name="name"/>.</summary>
-    private static Expr Rewrite(Expr expr, System.Func<NameExpr, Expr> name) => expr switch
-    {
-        NumberExpr number => new NumberExpr(number.Value, number.Text, default),
-        NameExpr n => name(n),
-        NegateExpr negate => new NegateExpr(Rewrite(negate.Operand, name), default),
-        BinaryExpr binary => new BinaryExpr(binary.Operator, Rewrite(binary.Left, name), Rewrite(binary.Right, name), default),
-        CallExpr call => new CallExpr(call.Function, default, call.Arguments.Select(a => Rewrite(a, name)).ToEquatableArray(), default),
-        ConditionalExpr conditional => new ConditionalExpr(Rewrite(conditional.Condition, name), Rewrite(conditional.WhenTrue, name), Rewrite(conditional.WhenFalse, name), default),
-        _ => expr,
-    };
 }

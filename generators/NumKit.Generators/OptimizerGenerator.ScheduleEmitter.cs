@@ -1,5 +1,4 @@
 using NumKit.Generators.Emit;
-using NumKit.Generators.Equations;
 using NumKit.Generators.Model;
 
 namespace NumKit.Generators;
@@ -7,9 +6,10 @@ namespace NumKit.Generators;
 public sealed partial class OptimizerGenerator
 {
     /// <summary>Writes the generated half of one [Schedule] struct: <c>float At(int step)</c>, computed in double precision.</summary>
-    internal static string EmitSchedule(OptimizerSpec spec, SchedulePlan plan)
+    internal static string EmitSchedule(RuleHost spec, RulePlan plan)
     {
         IndentedWriter writer = OpenFile(spec, "[Schedule] formula", "formula");
+        var names = new PlanNames(plan);
         writer.Line($"partial struct {spec.TypeName} : global::NumKit.Schedules.ISchedule").Open();
         if (spec.NeedsConstructor)
         {
@@ -34,18 +34,18 @@ public sealed partial class OptimizerGenerator
         writer.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegative(step);");
         foreach (HyperparameterRead read in plan.Hyperparameters)
         {
-            writer.Line($"{(read.IsCondition ? "bool" : "double")} {read.Identifier} = this.{read.Name};");
+            writer.Line($"{(read.IsCondition ? "bool" : "double")} {names.Of(read.Name)} = this.{read.Name};");
         }
 
         foreach (StepAssignment step in plan.StepAssignments)
         {
             writer.Line();
             writer.Line("// " + step.Equation);
-            writer.Line($"{(step.IsCondition ? "bool" : "double")} {step.Local} = {CSharpExpression.Scalar(step.Value)};");
+            writer.Line($"{(step.IsCondition ? "bool" : "double")} {names.Of(step.Result)} = {CSharpExpression.Scalar(step.Value, names)};");
         }
 
         writer.Line();
-        writer.Line($"return (float){plan.Result};");
+        writer.Line($"return (float){names.Of(plan.Output!)};");
         writer.Close();
         writer.Close();
 

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace NumKit.Generators.Equations;
+namespace NumKit.Generators.Emit;
 
 /// <summary>
 /// Hands out C# identifiers for a generated kernel: equation names stay as written where C# allows,

@@ -1,0 +1,60 @@
+using System.Collections.Generic;
+using System.Linq;
+using NumKit.Generators.Model;
+
+namespace NumKit.Generators.Emit;
+
+/// <summary>
+/// The C# identifiers of one plan's values: every equation name keeps its spelling where C# and the
+/// kernel allow; a per-step state's new value is <c>name_t</c> (its old value is <c>name</c>); a name
+/// assigned more than once per step is <c>name_1</c>, <c>name_2</c>, ...; a hoisted value is the lone
+/// name it is, or <c>k1</c>, <c>k2</c>, ... The kernel's own names are then handed out by <see cref="Fresh"/>.
+/// </summary>
+internal sealed class PlanNames
+{
+    private readonly Identifiers _identifiers = new();
+    private readonly Dictionary<(string Name, int Version), string> _versions = new();
+    private readonly List<string> _hoisted = new();
+
+    public PlanNames(RulePlan plan)
+    {
+        foreach (string name in plan.Names)
+        {
+            _identifiers.ForEquationName(name);
+        }
+
+        var states = new HashSet<string>(plan.ScalarStates.Select(s => s.Name));
+        Dictionary<string, int> assignments = plan.StepAssignments.GroupBy(s => s.Name).ToDictionary(g => g.Key, g => g.Count());
+        foreach (StepAssignment step in plan.StepAssignments)
+        {
+            string id = Of(step.Name);
+            int count = assignments[step.Name];
+            _versions[(step.Name, step.Version)] = states.Contains(step.Name)
+                ? _identifiers.Fresh(count == 1 ? id + "_t" : id + "_t" + step.Version)
+                : count == 1 ? id : _identifiers.Fresh(id + "_" + step.Version);
+        }
+
+        int compound = 0;
+        foreach (HoistedValue hoisted in plan.Hoisted)
+        {
+            _hoisted.Add(hoisted.Value switch
+            {
+                PlanHyperparameter hyperparameter => Of(hyperparameter.Name),
+                PlanStepValue value => Of(value),
+                _ => _identifiers.Fresh("k" + ++compound),
+            });
+        }
+    }
+
+    /// <summary>The identifier of an equation name: a built-in, hyperparameter, state or temporary.</summary>
+    public string Of(string name) => _identifiers.ForEquationName(name);
+
+    /// <summary>The local that holds a version of a per-step name (version 0: the state's incoming value).</summary>
+    public string Of(PlanStepValue value) => value.Version == 0 ? Of(value.Name) : _versions[(value.Name, value.Version)];
+
+    /// <summary>The identifier of the hoisted value at <paramref name="index"/>.</summary>
+    public string Hoisted(int index) => _hoisted[index];
+
+    /// <summary>A fresh identifier for the kernel's own use, distinct from every plan name.</summary>
+    public string Fresh(string preferred) => _identifiers.Fresh(preferred);
+}

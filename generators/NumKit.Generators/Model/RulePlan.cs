@@ -1,0 +1,55 @@
+using NumKit.Generators.Helpers;
+
+namespace NumKit.Generators.Model;
+
+/// <summary>
+/// What the emitter writes, decided and free of C#: the equations split into the work done once per
+/// step (in double precision, before the loop) and the work done per element (in the loop). Names are
+/// the equations' own; the emitter turns them into identifiers. One model for both dialects: a
+/// <c>[Schedule]</c> plan has only per-step work and an <see cref="Output"/>. Immutable and equatable,
+/// so the incremental pipeline caches it.
+/// </summary>
+/// <param name="Names">Every name the equations use — built-ins, assigned names, hyperparameters — in the order the generated code claims identifiers for them.</param>
+/// <param name="ElementStates">State kept per element: one buffer each.</param>
+/// <param name="ScalarStates">State kept per step: one double each.</param>
+/// <param name="Hyperparameters">The hyperparameters the per-step work reads, in the order it first reads them.</param>
+/// <param name="StepAssignments">The per-step statements, in order.</param>
+/// <param name="Hoisted">The per-step values the per-element statements use, each computed once per step.</param>
+/// <param name="ElementAssignments">The per-element statements, in order.</param>
+/// <param name="ScalarStateWrites">The per-step states this step changes, and the version that is their new value.</param>
+/// <param name="Output">A schedule's result: the version of its output (<c>lr</c>) the last statement gave; null for an optimizer.</param>
+internal sealed record RulePlan(
+    EquatableArray<string> Names,
+    EquatableArray<StateSlot> ElementStates,
+    EquatableArray<StateSlot> ScalarStates,
+    EquatableArray<HyperparameterRead> Hyperparameters,
+    EquatableArray<StepAssignment> StepAssignments,
+    EquatableArray<HoistedValue> Hoisted,
+    EquatableArray<ElementAssignment> ElementAssignments,
+    EquatableArray<ScalarStateWrite> ScalarStateWrites,
+    PlanStepValue? Output);
+
+/// <summary>One state: its name, and its declared starting value (numbers and hyperparameters) and that value as written, if any.</summary>
+internal sealed record StateSlot(string Name, PlanExpr? Initializer, string? InitializerText);
+
+/// <summary>A per-step statement: version <paramref name="Version"/> of <paramref name="Name"/> is <paramref name="Value"/>, under the equation it computes.</summary>
+internal sealed record StepAssignment(string Name, int Version, PlanExpr Value, string Equation, bool IsCondition)
+{
+    /// <summary>The value this statement gives, as later expressions read it.</summary>
+    public PlanStepValue Result => new(Name, Version);
+}
+
+/// <summary>
+/// A per-step value an element statement uses: computed once, converted to T, broadcast before the
+/// loop. <paramref name="Equation"/> is the expression as written, for the comment beside it.
+/// </summary>
+internal sealed record HoistedValue(PlanExpr Value, string Equation, bool IsCondition);
+
+/// <summary>A per-element statement in the loop: <paramref name="Target"/> = <paramref name="Value"/> (declaring a temporary on its first assignment).</summary>
+internal sealed record ElementAssignment(string Target, bool Declares, PlanExpr Value, string Equation);
+
+/// <summary>A per-step state whose new value is version <paramref name="FinalVersion"/>, written back for the next step.</summary>
+internal sealed record ScalarStateWrite(string Name, int FinalVersion);
+
+/// <summary>A hyperparameter the per-step work reads, once; a bool property is a condition.</summary>
+internal sealed record HyperparameterRead(string Name, bool IsCondition);
