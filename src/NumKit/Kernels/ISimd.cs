@@ -60,20 +60,16 @@ public interface ISimd<TSelf, TVector, T>
     /// <summary>Lane-wise absolute value.</summary>
     static abstract TVector Abs(TVector x);
 
-    /// <summary>Lane-wise e^x (the runtime's scalar <c>Exp</c> on each lane, so every width agrees).</summary>
-    static abstract TVector Exp(TVector x);
+    /// <summary>
+    /// Applies <typeparamref name="TFunction"/> to each lane on its own: how a function without a vector
+    /// instruction (exp, log, cos, ...) is computed, the same bits at every width.
+    /// </summary>
+    static abstract TVector PerLane<TFunction>(TVector x)
+        where TFunction : ILaneFunction<T>;
 
-    /// <summary>Lane-wise natural logarithm (the runtime's scalar <c>Log</c> on each lane).</summary>
-    static abstract TVector Log(TVector x);
-
-    /// <summary>Lane-wise largest whole number not above x (the runtime's scalar <c>Floor</c> on each lane).</summary>
-    static abstract TVector Floor(TVector x);
-
-    /// <summary>Lane-wise cosine (the runtime's scalar <c>Cos</c> on each lane).</summary>
-    static abstract TVector Cos(TVector x);
-
-    /// <summary>Lane-wise x^y (the runtime's scalar <c>Pow</c> on each lane).</summary>
-    static abstract TVector Pow(TVector x, TVector y);
+    /// <summary>Applies the two-argument <typeparamref name="TFunction"/> to each pair of lanes on its own.</summary>
+    static abstract TVector PerLane<TFunction>(TVector x, TVector y)
+        where TFunction : ILaneFunction2<T>;
 
     /// <summary>Lane-wise all-ones mask where <paramref name="left"/> &lt; <paramref name="right"/>, else zero.</summary>
     static abstract TVector LessThan(TVector left, TVector right);
@@ -103,6 +99,27 @@ public interface ISimd<TSelf, TVector, T>
     static abstract TVector Select(TVector mask, TVector whenTrue, TVector whenFalse);
 
     // The functions below are built from the operations above, once for every width, so they agree bit for bit.
+    // A lane-by-lane function is one line: its PerLane form, with its lane function from SimdMath.
+
+    /// <summary>Lane-wise e^x (the runtime's scalar <c>Exp</c> on each lane, so every width agrees).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TVector Exp(TVector x) => TSelf.PerLane<SimdMath.ExpLane<T>>(x);
+
+    /// <summary>Lane-wise natural logarithm (the runtime's scalar <c>Log</c> on each lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TVector Log(TVector x) => TSelf.PerLane<SimdMath.LogLane<T>>(x);
+
+    /// <summary>Lane-wise largest whole number not above x (the runtime's scalar <c>Floor</c> on each lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TVector Floor(TVector x) => TSelf.PerLane<SimdMath.FloorLane<T>>(x);
+
+    /// <summary>Lane-wise cosine (the runtime's scalar <c>Cos</c> on each lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TVector Cos(TVector x) => TSelf.PerLane<SimdMath.CosLane<T>>(x);
+
+    /// <summary>Lane-wise x^y (the runtime's scalar <c>Pow</c> on each lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TVector Pow(TVector x, TVector y) => TSelf.PerLane<SimdMath.PowLane<T>>(x, y);
 
     /// <summary>Lane-wise min(a, b): the smaller value, NaN if either is NaN (like <c>torch.minimum</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

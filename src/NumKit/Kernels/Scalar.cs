@@ -60,23 +60,15 @@ public readonly struct Scalar<T> : ISimd<Scalar<T>, T, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Exp(T x) => T.Exp(x);
+    public static T PerLane<TFunction>(T x)
+        where TFunction : ILaneFunction<T>
+        => TFunction.Apply(x);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Log(T x) => T.Log(x);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Floor(T x) => T.Floor(x);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Cos(T x) => T.Cos(x);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Pow(T x, T y) => T.Pow(x, y);
+    public static T PerLane<TFunction>(T x, T y)
+        where TFunction : ILaneFunction2<T>
+        => TFunction.Apply(x, y);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -56,60 +56,26 @@ public readonly struct Simd128<T> : ISimd<Simd128<T>, Vector128<T>, T>
     public static Vector128<T> Abs(Vector128<T> x) => Vector128.Abs(x);
 
     /// <inheritdoc/>
-    public static Vector128<T> Exp(Vector128<T> x)
+    public static Vector128<T> PerLane<TFunction>(Vector128<T> x)
+        where TFunction : ILaneFunction<T>
     {
         Vector128<T> result = x;
         for (int lane = 0; lane < Vector128<T>.Count; lane++)
         {
-            result = result.WithElement(lane, T.Exp(result.GetElement(lane)));
+            result = result.WithElement(lane, TFunction.Apply(x.GetElement(lane)));
         }
 
         return result;
     }
 
     /// <inheritdoc/>
-    public static Vector128<T> Log(Vector128<T> x)
+    public static Vector128<T> PerLane<TFunction>(Vector128<T> x, Vector128<T> y)
+        where TFunction : ILaneFunction2<T>
     {
         Vector128<T> result = x;
         for (int lane = 0; lane < Vector128<T>.Count; lane++)
         {
-            result = result.WithElement(lane, T.Log(result.GetElement(lane)));
-        }
-
-        return result;
-    }
-
-    /// <inheritdoc/>
-    public static Vector128<T> Floor(Vector128<T> x)
-    {
-        Vector128<T> result = x;
-        for (int lane = 0; lane < Vector128<T>.Count; lane++)
-        {
-            result = result.WithElement(lane, T.Floor(result.GetElement(lane)));
-        }
-
-        return result;
-    }
-
-    /// <inheritdoc/>
-    public static Vector128<T> Cos(Vector128<T> x)
-    {
-        Vector128<T> result = x;
-        for (int lane = 0; lane < Vector128<T>.Count; lane++)
-        {
-            result = result.WithElement(lane, T.Cos(result.GetElement(lane)));
-        }
-
-        return result;
-    }
-
-    /// <inheritdoc/>
-    public static Vector128<T> Pow(Vector128<T> x, Vector128<T> y)
-    {
-        Vector128<T> result = x;
-        for (int lane = 0; lane < Vector128<T>.Count; lane++)
-        {
-            result = result.WithElement(lane, T.Pow(result.GetElement(lane), y.GetElement(lane)));
+            result = result.WithElement(lane, TFunction.Apply(x.GetElement(lane), y.GetElement(lane)));
         }
 
         return result;

@@ -56,60 +56,26 @@ public readonly struct Simd256<T> : ISimd<Simd256<T>, Vector256<T>, T>
     public static Vector256<T> Abs(Vector256<T> x) => Vector256.Abs(x);
 
     /// <inheritdoc/>
-    public static Vector256<T> Exp(Vector256<T> x)
+    public static Vector256<T> PerLane<TFunction>(Vector256<T> x)
+        where TFunction : ILaneFunction<T>
     {
         Vector256<T> result = x;
         for (int lane = 0; lane < Vector256<T>.Count; lane++)
         {
-            result = result.WithElement(lane, T.Exp(result.GetElement(lane)));
+            result = result.WithElement(lane, TFunction.Apply(x.GetElement(lane)));
         }
 
         return result;
     }
 
     /// <inheritdoc/>
-    public static Vector256<T> Log(Vector256<T> x)
+    public static Vector256<T> PerLane<TFunction>(Vector256<T> x, Vector256<T> y)
+        where TFunction : ILaneFunction2<T>
     {
         Vector256<T> result = x;
         for (int lane = 0; lane < Vector256<T>.Count; lane++)
         {
-            result = result.WithElement(lane, T.Log(result.GetElement(lane)));
-        }
-
-        return result;
-    }
-
-    /// <inheritdoc/>
-    public static Vector256<T> Floor(Vector256<T> x)
-    {
-        Vector256<T> result = x;
-        for (int lane = 0; lane < Vector256<T>.Count; lane++)
-        {
-            result = result.WithElement(lane, T.Floor(result.GetElement(lane)));
-        }
-
-        return result;
-    }
-
-    /// <inheritdoc/>
-    public static Vector256<T> Cos(Vector256<T> x)
-    {
-        Vector256<T> result = x;
-        for (int lane = 0; lane < Vector256<T>.Count; lane++)
-        {
-            result = result.WithElement(lane, T.Cos(result.GetElement(lane)));
-        }
-
-        return result;
-    }
-
-    /// <inheritdoc/>
-    public static Vector256<T> Pow(Vector256<T> x, Vector256<T> y)
-    {
-        Vector256<T> result = x;
-        for (int lane = 0; lane < Vector256<T>.Count; lane++)
-        {
-            result = result.WithElement(lane, T.Pow(result.GetElement(lane), y.GetElement(lane)));
+            result = result.WithElement(lane, TFunction.Apply(x.GetElement(lane), y.GetElement(lane)));
         }
 
         return result;

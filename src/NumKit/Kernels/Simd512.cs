@@ -56,60 +56,26 @@ public readonly struct Simd512<T> : ISimd<Simd512<T>, Vector512<T>, T>
     public static Vector512<T> Abs(Vector512<T> x) => Vector512.Abs(x);
 
     /// <inheritdoc/>
-    public static Vector512<T> Exp(Vector512<T> x)
+    public static Vector512<T> PerLane<TFunction>(Vector512<T> x)
+        where TFunction : ILaneFunction<T>
     {
         Vector512<T> result = x;
         for (int lane = 0; lane < Vector512<T>.Count; lane++)
         {
-            result = result.WithElement(lane, T.Exp(result.GetElement(lane)));
+            result = result.WithElement(lane, TFunction.Apply(x.GetElement(lane)));
         }
 
         return result;
     }
 
     /// <inheritdoc/>
-    public static Vector512<T> Log(Vector512<T> x)
+    public static Vector512<T> PerLane<TFunction>(Vector512<T> x, Vector512<T> y)
+        where TFunction : ILaneFunction2<T>
     {
         Vector512<T> result = x;
         for (int lane = 0; lane < Vector512<T>.Count; lane++)
         {
-            result = result.WithElement(lane, T.Log(result.GetElement(lane)));
-        }
-
-        return result;
-    }
-
-    /// <inheritdoc/>
-    public static Vector512<T> Floor(Vector512<T> x)
-    {
-        Vector512<T> result = x;
-        for (int lane = 0; lane < Vector512<T>.Count; lane++)
-        {
-            result = result.WithElement(lane, T.Floor(result.GetElement(lane)));
-        }
-
-        return result;
-    }
-
-    /// <inheritdoc/>
-    public static Vector512<T> Cos(Vector512<T> x)
-    {
-        Vector512<T> result = x;
-        for (int lane = 0; lane < Vector512<T>.Count; lane++)
-        {
-            result = result.WithElement(lane, T.Cos(result.GetElement(lane)));
-        }
-
-        return result;
-    }
-
-    /// <inheritdoc/>
-    public static Vector512<T> Pow(Vector512<T> x, Vector512<T> y)
-    {
-        Vector512<T> result = x;
-        for (int lane = 0; lane < Vector512<T>.Count; lane++)
-        {
-            result = result.WithElement(lane, T.Pow(result.GetElement(lane), y.GetElement(lane)));
+            result = result.WithElement(lane, TFunction.Apply(x.GetElement(lane), y.GetElement(lane)));
         }
 
         return result;

@@ -1,8 +1,13 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
 namespace NumKit.Kernels;
 
 /// <summary>
-/// The functions of the equation language for per-step values (computed once per step in double
-/// precision), with the same NaN rules as their per-element forms on <see cref="ISimd{TSelf, TVector, T}"/>.
+/// The functions of the equation language that <see cref="System.Math"/> lacks or words differently:
+/// per-step forms (computed once per step in double precision, with the same NaN rules as their
+/// per-element forms on <see cref="ISimd{TSelf, TVector, T}"/>), and the lane functions the per-element
+/// forms apply lane by lane.
 /// </summary>
 public static class SimdMath
 {
@@ -17,4 +22,51 @@ public static class SimdMath
 
     /// <summary>sign(x) for per-step values: 1, -1, or x itself for ±0 and NaN.</summary>
     public static double Sign(double x) => x > 0 ? 1 : x < 0 ? -1 : x;
+
+    // Lane functions: one struct per function that has no vector instruction; ISimd applies it per lane.
+
+    /// <summary>e^x on one lane.</summary>
+    public readonly struct ExpLane<T> : ILaneFunction<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Apply(T x) => T.Exp(x);
+    }
+
+    /// <summary>ln x on one lane.</summary>
+    public readonly struct LogLane<T> : ILaneFunction<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Apply(T x) => T.Log(x);
+    }
+
+    /// <summary>floor(x) on one lane.</summary>
+    public readonly struct FloorLane<T> : ILaneFunction<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Apply(T x) => T.Floor(x);
+    }
+
+    /// <summary>cos(x) on one lane.</summary>
+    public readonly struct CosLane<T> : ILaneFunction<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Apply(T x) => T.Cos(x);
+    }
+
+    /// <summary>x^y on one lane.</summary>
+    public readonly struct PowLane<T> : ILaneFunction2<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Apply(T x, T y) => T.Pow(x, y);
+    }
 }
