@@ -45,4 +45,20 @@ public class ScheduleTests
         (GeneratorRunResult result, _) = GeneratorHarness.Run(Schedule("x = Initial"));
         Assert.Contains(result.Diagnostics, d => d.Id == "NK0008" && d.GetMessage().Contains("never assign 'lr'"));
     }
+
+    [Theory]
+    [InlineData("public struct NotPartial { public float Initial { get; set; } }", "NK0011")]
+    [InlineData("public partial struct Generic<T> { public float Initial { get; set; } }", "NK0019")]
+    public void Declaration_mistakes_name_the_attribute_actually_used(string declaration, string id)
+    {
+        string source = $$""""
+            using NumKit.Schedules;
+            [Schedule("lr = Initial")]
+            {{declaration}}
+            """";
+        (GeneratorRunResult result, _) = GeneratorHarness.Run(source);
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id);
+        Assert.Contains("[Schedule]", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Optimizer", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
 }

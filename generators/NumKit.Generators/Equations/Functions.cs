@@ -41,6 +41,8 @@ internal static class Functions
         new Function("min", 2, "the smaller; NaN if either is NaN (like `torch.minimum`)", SimdMath + "Min", "V.Min"),
         new Function("max", 2, "the larger; NaN if either is NaN", SimdMath + "Max", "V.Max"),
         new Function("clamp", 3, "`min(max(x, lo), hi)`", SimdMath + "Clamp", "V.Clamp"),
+        new Function("tanh", 1, "hyperbolic tangent", "double.Tanh", "V.Tanh"),
+        new Function("sigmoid", 1, "the logistic function 1 / (1 + e^-x)", SimdMath + "Sigmoid", "V.Sigmoid"),
     };
 
     private static readonly Dictionary<string, Function> s_byName = All.ToDictionary(f => f.Name);

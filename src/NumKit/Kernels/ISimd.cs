@@ -121,6 +121,14 @@ public interface ISimd<TSelf, TVector, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static virtual TVector Pow(TVector x, TVector y) => TSelf.PerLane<SimdMath.PowLane<T>>(x, y);
 
+    /// <summary>Lane-wise hyperbolic tangent (the runtime's scalar <c>Tanh</c> on each lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TVector Tanh(TVector x) => TSelf.PerLane<SimdMath.TanhLane<T>>(x);
+
+    /// <summary>Lane-wise logistic function 1 / (1 + e^-x), on each lane as <see cref="SimdMath.Sigmoid(double)"/> computes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TVector Sigmoid(TVector x) => TSelf.PerLane<SimdMath.SigmoidLane<T>>(x);
+
     /// <summary>Lane-wise min(a, b): the smaller value, NaN if either is NaN (like <c>torch.minimum</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static virtual TVector Min(TVector a, TVector b)

@@ -23,6 +23,9 @@ public static class SimdMath
     /// <summary>sign(x) for per-step values: 1, -1, or x itself for ±0 and NaN.</summary>
     public static double Sign(double x) => x > 0 ? 1 : x < 0 ? -1 : x;
 
+    /// <summary>The logistic function 1 / (1 + e^-x) for per-step values.</summary>
+    public static double Sigmoid(double x) => 1 / (1 + double.Exp(-x));
+
     // Lane functions: one struct per function that has no vector instruction; ISimd applies it per lane.
 
     /// <summary>e^x on one lane.</summary>
@@ -68,5 +71,23 @@ public static class SimdMath
         /// <inheritdoc/>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Apply(T x, T y) => T.Pow(x, y);
+    }
+
+    /// <summary>tanh(x) on one lane.</summary>
+    public readonly struct TanhLane<T> : ILaneFunction<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Apply(T x) => T.Tanh(x);
+    }
+
+    /// <summary>1 / (1 + e^-x) on one lane.</summary>
+    public readonly struct SigmoidLane<T> : ILaneFunction<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Apply(T x) => T.One / (T.One + T.Exp(-x));
     }
 }

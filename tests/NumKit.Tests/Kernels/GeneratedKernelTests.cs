@@ -78,6 +78,18 @@ public class GeneratedKernelTests
     });
 
     [Fact]
+    public void Tanh_and_sigmoid_per_element_and_per_step() => Check(new Squash(), 2e-6, (t, w, g, s, _) =>
+    {
+        const double lr = 0.1f, sharpness = 1.5f, midpoint = 2f, scale = 0.5f;
+        double ramp = 1 / (1 + Math.Exp(-(sharpness * (t - midpoint))));
+        for (int i = 0; i < w.Length; i++)
+        {
+            double d = Math.Tanh(g[i] / scale) + 1 / (1 + Math.Exp(-g[i])) - 0.5;
+            w[i] -= lr * ramp * d;
+        }
+    });
+
+    [Fact]
     public void A_bool_hyperparameter_decides_once_per_step()
     {
         Check(new Ascent { Maximize = true }, 2e-6, (t, w, g, s, _) =>
