@@ -13,8 +13,9 @@ namespace NumKit.Tuning;
 public sealed class BabysitResult
 {
     internal BabysitResult(ImmutableArray<BabysitEpoch> epochs, ImmutableArray<Correction> corrections, BabysitStatus status,
-        double bestCost, int bestEpoch, int checkpointEpoch, float initialLearningRate, float finalLearningRate)
+        double bestCost, int bestEpoch, int checkpointEpoch, float initialLearningRate, float finalLearningRate, string? error = null)
     {
+        Error = error;
         Epochs = epochs;
         Corrections = corrections;
         Status = status;
@@ -45,6 +46,9 @@ public sealed class BabysitResult
 
     /// <summary>The learning rate at the start.</summary>
     public float InitialLearningRate { get; }
+
+    /// <summary>For a <see cref="BabysitStatus.Failed"/> run, the exception's type and message; null otherwise.</summary>
+    public string? Error { get; }
 
     /// <summary>The learning rate at the end.</summary>
     public float FinalLearningRate { get; }
@@ -107,6 +111,11 @@ public sealed class BabysitResult
 
         text.Append(CultureInfo.InvariantCulture,
             $"{Status.ToString().ToLowerInvariant()} after {Epochs.Length} epochs: best cost {BestCost:G6} at epoch {BestEpoch}, learning rate {InitialLearningRate:G4} -> {FinalLearningRate:G4}, {Corrections.Length} corrections");
+        if (Error is not null)
+        {
+            text.Append(" (").Append(Error).Append(')');
+        }
+
         return text.ToString();
     }
 }

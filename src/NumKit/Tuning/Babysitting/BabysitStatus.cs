@@ -20,4 +20,10 @@ public enum BabysitStatus
 
     /// <summary>The cost diverged more than <see cref="BabysittingOptions.MaxRestores"/> times; the last good checkpoint was restored and the run stopped.</summary>
     GaveUp,
+
+    /// <summary>
+    /// An epoch threw (see <see cref="BabysitResult.Error"/>); the last good checkpoint was restored and the
+    /// record of the epochs before it is kept.
+    /// </summary>
+    Failed,
 }

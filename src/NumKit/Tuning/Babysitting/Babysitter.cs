@@ -52,6 +52,13 @@ public static class Babysitter
             throw new ArgumentOutOfRangeException(nameof(run), initialRate, "The run's learning rate must be finite and positive.");
         }
 
+        IPersistentBabysatRun? persistent = null;
+        if (options.CheckpointPath is { } checkpointPath)
+        {
+            persistent = run as IPersistentBabysatRun ?? throw new ArgumentException(
+                $"BabysittingOptions.CheckpointPath is set ('{checkpointPath}'), but the run does not implement IPersistentBabysatRun, so its checkpoint cannot be written.", nameof(run));
+        }
+
         var record = ImmutableArray.CreateBuilder<BabysitEpoch>(epochs);
         var corrections = ImmutableArray.CreateBuilder<Correction>();
         var average = new NumKit.Averages.ExponentialAverage(options.SmoothingBeta);
@@ -62,8 +69,9 @@ public static class Babysitter
         int checkpointEpoch = -1;
         int restores = 0;
         BabysitStatus status = BabysitStatus.Completed;
+        string? error = null;
 
-        run.SaveCheckpoint();
+        Save(run, persistent, options);
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -73,7 +81,21 @@ public static class Babysitter
             }
 
             float rate = run.LearningRate;
-            double cost = run.TrainEpoch();
+            double cost;
+            try
+            {
+                cost = run.TrainEpoch();
+            }
+#pragma warning disable CA1031 // Any failure of the user's epoch ends the run, but the record so far and the last good checkpoint are kept and returned.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                run.RestoreCheckpoint();
+                status = BabysitStatus.Failed;
+                error = $"{e.GetType().Name}: {e.Message}";
+                break;
+            }
+
             CorrectionKind? correction = null;
             bool diverged = !double.IsFinite(cost) || (double.IsFinite(bestCost) && cost > options.DivergenceFactor * bestCost);
             if (diverged)
@@ -102,7 +124,7 @@ public static class Babysitter
                 {
                     bestCost = cost;
                     bestEpoch = epoch;
-                    run.SaveCheckpoint();
+                    Save(run, persistent, options);
                     checkpointEpoch = epoch;
                 }
 
@@ -130,7 +152,17 @@ public static class Babysitter
             epochFinished?.Invoke(record[^1]);
         }
 
-        return new BabysitResult(record.ToImmutable(), corrections.ToImmutable(), status, bestCost, bestEpoch, checkpointEpoch, initialRate, run.LearningRate);
+        return new BabysitResult(record.ToImmutable(), corrections.ToImmutable(), status, bestCost, bestEpoch, checkpointEpoch, initialRate, run.LearningRate, error);
+    }
+
+    // Saves the run's checkpoint, and when asked writes it to its file too (atomically: the old file survives a crash mid-write).
+    private static void Save(IBabysatRun run, IPersistentBabysatRun? persistent, BabysittingOptions options)
+    {
+        run.SaveCheckpoint();
+        if (persistent is not null)
+        {
+            NumKit.IO.AtomicFile.Write(options.CheckpointPath!, persistent, static (stream, r) => r.WriteCheckpoint(stream));
+        }
     }
 
     // The bias-corrected smoothed cost, NaN before the first epoch's cost is in.

@@ -76,4 +76,11 @@ public sealed class BabysittingOptions
         get => _maxRestores;
         init => _maxRestores = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxRestores), value, "The number of restores must not be negative.");
     }
+
+    /// <summary>
+    /// A file that holds the last good checkpoint, replaced atomically (a temporary file, flushed to disk,
+    /// renamed over it) each time the babysitter saves one, so a crash keeps it. Needs a run that also
+    /// implements <see cref="IPersistentBabysatRun"/>. Null (the default): checkpoints stay in memory.
+    /// </summary>
+    public string? CheckpointPath { get; init; }
 }
