@@ -81,12 +81,13 @@ public sealed record SecondRoundCase
         return layout;
     }
 
-    /// <summary>The properties as numbers (true = 1, false = 0), for rules whose hyperparameters are all numbers (<see cref="Catalog.With"/>).</summary>
+    /// <summary>The properties as numbers (true = 1, false = 0, "Infinity" = +∞), for rules whose hyperparameters are all numbers (<see cref="Catalog.With"/>).</summary>
     public IEnumerable<KeyValuePair<string, double>> NumericProperties
         => Properties.Select(p => KeyValuePair.Create(p.Key, p.Value.ValueKind switch
         {
             JsonValueKind.True => 1.0,
             JsonValueKind.False => 0.0,
+            JsonValueKind.String => double.Parse(p.Value.GetString()!, System.Globalization.CultureInfo.InvariantCulture),
             _ => p.Value.GetDouble(),
         }));
 

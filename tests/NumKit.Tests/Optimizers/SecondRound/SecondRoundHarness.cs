@@ -29,7 +29,9 @@ namespace NumKit.Tests.Optimizers.SecondRound;
 //   ToTraining    (ScheduleFreeAdamW)  set => switch back to y (train()): checked against the last step's y.
 // A case that has expected_ax / expected_eval fails if the hook is missing. Lookahead cases carry
 // golden.Inner (the inner first-round rule and its properties). For the same bits on every vector
-// path and thread count, call Run<T> under EveryPath.Run and compare the trajectories it returns.
+// path and thread count, call Check<T> under EveryPath.Run and compare the trajectories it returns.
+// For configurations and shapes beyond the files (random hyperparameters, sizes 0 to past two vector
+// widths, rank 0 to 4), ReferenceComparison.Check<T> runs the same stepper against a fresh reference.
 
 /// <summary>
 /// Runs a second-round case through any optimizer that steps a <see cref="ParameterSet{T}"/> — the

@@ -53,7 +53,9 @@ public static class SecondRoundReferences
                 ?? throw new ArgumentException($"{typeof(TConfig).DeclaringType?.Name} has no property '{name}'; it has {string.Join(", ", all.Select(p => p.Name))}.", nameof(properties));
             object boxed = property.PropertyType == typeof(bool)
                 ? value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : throw new ArgumentException($"'{name}' is a bool property; the case gives {value}.", nameof(properties))
-                : value.GetDouble();
+                : value.ValueKind == JsonValueKind.String
+                    ? double.Parse(value.GetString()!, System.Globalization.CultureInfo.InvariantCulture) // "Infinity" (GrowthRate), which JSON numbers cannot hold
+                    : value.GetDouble();
             property.SetValue(config, boxed);
         }
 
