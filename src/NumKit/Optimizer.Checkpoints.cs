@@ -22,6 +22,7 @@ public partial class Optimizer<TRule, T>
     public void SaveCheckpoint(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        using CallGuard call = Enter(SaveCall);
         if (!stream.CanWrite)
         {
             throw new ArgumentException("The stream cannot be written.", nameof(stream));
@@ -76,7 +77,7 @@ public partial class Optimizer<TRule, T>
     }
 
     /// <summary>
-    /// Restores a checkpoint written by <see cref="SaveCheckpoint"/>: hyperparameters, step and skip
+    /// Restores a checkpoint written by <see cref="SaveCheckpoint(Stream)"/>: hyperparameters, step and skip
     /// counts and every state buffer (matched by state and tensor name). Everything is read and checked
     /// before anything changes, so a refused checkpoint leaves the optimizer as it was.
     /// </summary>
@@ -88,6 +89,7 @@ public partial class Optimizer<TRule, T>
     public void LoadCheckpoint(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        using CallGuard call = Enter(LoadCall);
         if (!stream.CanRead)
         {
             throw new ArgumentException("The stream cannot be read.", nameof(stream));

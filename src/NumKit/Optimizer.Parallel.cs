@@ -51,7 +51,7 @@ public unsafe partial class Optimizer<TRule, T>
     // 'state' (w.Length apart): on this thread, or split into slices across the worker team.
     private void StepRange(in TRule rule, int t, Span<T> w, ReadOnlySpan<T> g, Span<T> state, Span<double> scalars)
     {
-        int threads = WorkerTeam.PartsFor(_maxDegreeOfParallelism, w.Length, MinimumParametersPerThread);
+        int threads = WorkerTeam.ThreadsFor(_maxDegreeOfParallelism, w.Length, MinimumParametersPerThread);
         if (threads <= 1)
         {
             RuleKernel<TRule, T>.Step(in rule, t, w, g, state, w.Length, scalars);
@@ -64,15 +64,17 @@ public unsafe partial class Optimizer<TRule, T>
     private static void StepSliced(in TRule rule, int t, Span<T> w, ReadOnlySpan<T> g, Span<T> state, Span<double> scalars, int threads)
     {
         // The job lives on this stack frame and everything it points to is pinned (or on this stack) until
-        // WorkerTeam.Run returns, which is after every slice has finished.
+        // WorkerTeam.Run returns, which is after every slice has finished. Several slices per thread, so the
+        // caller can take over slices a worker has not started (WorkerTeam explains why).
+        int slices = WorkerTeam.PartsFor(threads);
         TRule ruleCopy = rule;
-        Span<double> scalarCopies = stackalloc double[(threads - 1) * scalars.Length];
-        for (int i = 1; i < threads; i++)
+        Span<double> scalarCopies = stackalloc double[(slices - 1) * scalars.Length];
+        for (int i = 1; i < slices; i++)
         {
             scalars.CopyTo(scalarCopies.Slice((i - 1) * scalars.Length));
         }
 
-        int sliceLength = (w.Length + threads - 1) / threads;
+        int sliceLength = (w.Length + slices - 1) / slices;
         sliceLength = (sliceLength + SliceAlignment - 1) / SliceAlignment * SliceAlignment;
         fixed (T* wp = w)
         fixed (T* gp = g)
@@ -93,7 +95,7 @@ public unsafe partial class Optimizer<TRule, T>
                 ScalarCopies = copiesp,
                 ScalarCount = scalars.Length,
             };
-            WorkerTeam.Shared.Run(&StepSlice, &job, threads);
+            WorkerTeam.Shared.Run(&StepSlice, &job, slices, threads);
         }
     }
 

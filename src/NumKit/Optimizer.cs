@@ -107,12 +107,14 @@ public partial class Optimizer<TRule, T>
     /// Applies one step of the rule: t = StepCount + 1, every parameter updated from its gradient in
     /// one pass (one kernel call per group range), with no allocation.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Another call (another thread's step) is running on this optimizer; nothing is changed.</exception>
     /// <exception cref="ArgumentException">
     /// A span's length is not <see cref="ParameterCount"/>, or a gradient is NaN or ±Infinity and
     /// <see cref="NonFiniteGradients"/> is <see cref="NonFiniteGradientPolicy.Throw"/>; nothing is changed.
     /// </exception>
     public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
     {
+        using CallGuard call = Enter(StepCall);
         RequireParameterLength(parameters.Length, nameof(parameters));
         RequireParameterLength(gradients.Length, nameof(gradients));
         int t = checked(StepCount + 1);
@@ -159,6 +161,7 @@ public partial class Optimizer<TRule, T>
     /// <summary>Returns every state buffer and scalar state to its initial value, and the step and skip counts to zero.</summary>
     public void Reset()
     {
+        using CallGuard call = Enter(ResetCall);
         foreach (GroupRange range in _plan.Ranges)
         {
             TRule rule = _plan.Groups[range.Group].Rule;

@@ -17,13 +17,15 @@ public sealed partial class MiniBatchIterator<T>
 
     // A share holds at least one example, so never more shares than examples.
     private int GatherThreads(int count)
-        => Math.Min(count, WorkerTeam.PartsFor(
+        => Math.Min(count, WorkerTeam.ThreadsFor(
             Options.MaxDegreeOfParallelism,
             (long)count * (FeatureCount + LabelCount) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(),
             MinimumBytesPerThread));
 
     private unsafe void GatherSplit(ReadOnlySpan<int> upcoming, int count, Span<T> features, Span<T> labels, int threads)
     {
+        // Several shares per thread, so the caller can take over shares a worker has not started (see WorkerTeam).
+        int shares = Math.Min(count, WorkerTeam.PartsFor(threads));
         // Everything the job points to is pinned (or is this frame's) until WorkerTeam.Run returns, after
         // every share has been gathered.
         fixed (T* featureSource = _features.Span)
@@ -45,19 +47,19 @@ public sealed partial class MiniBatchIterator<T>
                 Upcoming = upcomingp,
                 UpcomingLength = upcoming.Length,
                 Count = count,
-                Threads = threads,
+                Shares = shares,
                 FeatureTarget = featureTarget,
                 LabelTarget = labelTarget,
             };
-            WorkerTeam.Shared.Run(&GatherShare, &job, threads);
+            WorkerTeam.Shared.Run(&GatherShare, &job, shares, threads);
         }
     }
 
     private static unsafe void GatherShare(void* context, int share)
     {
         ref SplitGather job = ref System.Runtime.CompilerServices.Unsafe.AsRef<SplitGather>(context);
-        int begin = (int)((long)job.Count * share / job.Threads);
-        int end = (int)((long)job.Count * (share + 1) / job.Threads);
+        int begin = (int)((long)job.Count * share / job.Shares);
+        int end = (int)((long)job.Count * (share + 1) / job.Shares);
         var features = new ReadOnlySpan<T>(job.FeatureSource, job.SourceLength);
         var labels = new ReadOnlySpan<T>(job.LabelSource, job.LabelSourceLength);
         var upcoming = new ReadOnlySpan<int>(job.Upcoming, job.UpcomingLength);
@@ -90,7 +92,7 @@ public sealed partial class MiniBatchIterator<T>
         public int* Upcoming;
         public int UpcomingLength;
         public int Count;
-        public int Threads;
+        public int Shares;
         public T* FeatureTarget;
         public T* LabelTarget;
     }

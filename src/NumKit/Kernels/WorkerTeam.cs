@@ -8,19 +8,29 @@ namespace NumKit.Kernels;
 /// <summary>
 /// A fixed team of background threads that run the parts of one element-wise job alongside the calling
 /// thread, without allocating: the caller publishes a function pointer and a pointer to its job (which lives
-/// on its stack and is pinned for the call), runs part 0 itself, and waits until every worker has run its
-/// part. Used to split one optimizer step (or one batch gather) across cores.
+/// on its stack and is pinned for the call), and every thread of the job — the caller included — claims
+/// parts one at a time until none is left; the caller returns when every part has finished. Used to split one
+/// optimizer step (or one batch gather) across cores.
 /// </summary>
 /// <remarks>
 /// <para>
-/// A worker that finishes a part spins for <see cref="SpinTime"/> waiting for the next job, so back-to-back
-/// steps hand off in well under a microsecond; after that it sleeps on an event, and the next job wakes it
-/// (tens of microseconds). A sleeping team costs nothing.
+/// Parts are claimed, not assigned: a job is cut into several parts per thread (<see cref="PartsPerThread"/>),
+/// and a part runs on whichever thread claims it first. So when a worker does not get a core in time — another
+/// process, or another runtime's thread pool (libtorch's OpenMP threads spin after every call), is busy on
+/// the other cores — the caller takes over the parts the worker has not started, and a split job is about as
+/// fast as running it on one thread instead of waiting for the worker. A part a worker has started runs to its
+/// end on that worker; small parts keep that wait short. Which thread ran a part never changes its result.
 /// </para>
 /// <para>
-/// One job runs at a time: a <see cref="Run"/> that finds the team busy (another thread's step, or a job
-/// started from inside a part) runs every part on its own thread instead of waiting, so it can neither
-/// deadlock nor change results — the parts of a job are independent by contract.
+/// A worker that finishes a job spins for <see cref="SpinTime"/> waiting for the next one, so back-to-back
+/// steps hand off in well under a microsecond; after that it sleeps on an event, and the next job wakes it
+/// (tens of microseconds, during which the caller has usually claimed its parts already). A sleeping team
+/// costs nothing.
+/// </para>
+/// <para>
+/// One job runs at a time: a <c>Run</c> that finds the team
+/// busy (another thread's step, or a job started from inside a part) runs every part on its own thread instead
+/// of waiting, so it can neither deadlock nor change results — the parts of a job are independent by contract.
 /// </para>
 /// </remarks>
 internal sealed unsafe class WorkerTeam
@@ -28,8 +38,18 @@ internal sealed unsafe class WorkerTeam
     /// <summary>How long an idle worker spins for the next job before it sleeps.</summary>
     public static readonly TimeSpan SpinTime = TimeSpan.FromMilliseconds(0.2);
 
-    // A ticket holds the part count in 8 bits; a step split further than this gains nothing anyway.
+    /// <summary>
+    /// How many parts a split job is cut into per thread. More parts let the caller take over more of a worker
+    /// that did not get a core, and shorten the wait for a part a descheduled worker holds; each part costs one
+    /// interlocked claim (tens of nanoseconds) and a kernel call.
+    /// </summary>
+    public const int PartsPerThread = 4;
+
+    // A ticket holds the thread count in 8 bits; a step split further than this gains nothing anyway.
     private const int MaxWorkers = 63;
+
+    // A claim holds the part count and the next part in 16 bits each.
+    private const int MaxParts = ushort.MaxValue;
 
     private static readonly object s_createLock = new();
     private static WorkerTeam? s_shared;
@@ -40,20 +60,28 @@ internal sealed unsafe class WorkerTeam
     // 0 when idle, 1 while a job runs; taken with CompareExchange so a nested or concurrent Run falls back.
     private int _busy;
 
-    // The published job. Workers read it after they see _generation change.
+    // The published job. A worker reads it only after it has claimed a part of the job (see TryClaim).
     private delegate*<void*, int, void> _body;
     private void* _context;
 
-    // The job's generation and part count in one value (generation << 8 | parts), so a worker reads both at
-    // once: a worker with no part in one job must not pair its generation with the next job's part count.
+    // The job's generation and thread count in one value (generation << 8 | threads), so a worker reads both
+    // at once: a worker not in one job must not pair its generation with the next job's thread count.
     private long _ticket;
-    private int _pending;
+
+    // The job's claims: generation << 32 | parts << 16 | next unclaimed part. A thread claims a part with one
+    // compare-exchange that also checks the generation, so a worker that wakes after its job ended claims
+    // nothing of it (and nothing of the next job under the old job's generation).
+    private long _claim;
+
+    // How many parts of the job have finished; the caller returns when it reaches the part count.
+    private int _finished;
     private ExceptionDispatchInfo? _failure;
 
     // The caller's VectorPaths limit, which the workers take on for the job.
     private int _vectorLimit;
 
-    private WorkerTeam(int workerCount)
+    // Internal so tests can make a team of their own; NumKit uses Shared.
+    internal WorkerTeam(int workerCount)
     {
         _spinTicks = (long)(SpinTime.TotalSeconds * Stopwatch.Frequency);
         _workers = new Worker[workerCount];
@@ -89,41 +117,50 @@ internal sealed unsafe class WorkerTeam
     public int ThreadCount => _workers.Length + 1;
 
     /// <summary>
-    /// How many parts to cut <paramref name="work"/> units into: 1 unless the caller allows more than one
-    /// thread and there are at least two parts' worth of <paramref name="minimumPerPart"/>; otherwise as
-    /// many parts of at least that much as <paramref name="maxDegree"/> and the shared team allow. Starts
-    /// the shared team only when it returns more than 1.
+    /// How many threads to split <paramref name="work"/> units across: 1 unless the caller allows more than one
+    /// thread and there are at least two threads' worth of <paramref name="minimumPerThread"/>; otherwise as
+    /// many threads of at least that much as <paramref name="maxDegree"/> and the shared team allow. Starts
+    /// the shared team only when it returns more than 1. Cut the work into <see cref="PartsFor(int)"/> parts.
     /// </summary>
-    public static int PartsFor(int maxDegree, long work, long minimumPerPart)
+    public static int ThreadsFor(int maxDegree, long work, long minimumPerThread)
     {
-        if (maxDegree <= 1 || work < 2 * minimumPerPart)
+        if (maxDegree <= 1 || work < 2 * minimumPerThread)
         {
             return 1;
         }
 
-        return (int)Math.Min(Math.Min(maxDegree, work / minimumPerPart), Shared.ThreadCount);
+        return (int)Math.Min(Math.Min(maxDegree, work / minimumPerThread), Shared.ThreadCount);
     }
+
+    /// <summary>How many parts to cut a job for <paramref name="threads"/> threads into: <see cref="PartsPerThread"/> each, or 1 for one thread.</summary>
+    public static int PartsFor(int threads) => threads <= 1 ? 1 : threads * PartsPerThread;
 
     /// <summary>
     /// Runs <c>body(context, part)</c> for every part from 0 to <paramref name="parts"/> − 1 and returns when all
-    /// have finished: part 0 on the calling thread, the others on workers (or all on the calling thread when the
-    /// team is busy). <paramref name="context"/> must stay valid (pinned, or on the caller's stack) for the call.
+    /// have finished, on the calling thread and up to <paramref name="threads"/> − 1 workers, each part on
+    /// whichever of them claims it first (all on the calling thread when the team is busy).
+    /// <paramref name="context"/> must stay valid (pinned, or on the caller's stack) for the call. If parts throw,
+    /// every other part still runs, and the first exception is rethrown.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="parts"/> is less than 1 or more than <see cref="ThreadCount"/>.</exception>
-    public void Run(delegate*<void*, int, void> body, void* context, int parts)
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="parts"/> is less than 1 or more than 65,535, or <paramref name="threads"/> is less than 1
+    /// or more than <see cref="ThreadCount"/>.
+    /// </exception>
+    public void Run(delegate*<void*, int, void> body, void* context, int parts, int threads)
     {
-        if (parts < 1 || parts > ThreadCount)
+        if (parts < 1 || parts > MaxParts)
         {
-            throw new ArgumentOutOfRangeException(nameof(parts), parts, $"A job has 1 to {ThreadCount} parts on this team.");
+            throw new ArgumentOutOfRangeException(nameof(parts), parts, $"A job has 1 to {MaxParts} parts.");
         }
 
-        if (parts == 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        if (threads < 1 || threads > ThreadCount)
         {
-            for (int part = 0; part < parts; part++)
-            {
-                body(context, part);
-            }
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, $"A job runs on 1 to {ThreadCount} threads on this team.");
+        }
 
+        if (parts == 1 || threads == 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            RunAllHere(body, context, parts);
             return;
         }
 
@@ -133,30 +170,38 @@ internal sealed unsafe class WorkerTeam
             _context = context;
             _failure = null;
             _vectorLimit = VectorPaths.RawLimit;
-            Volatile.Write(ref _pending, parts - 1);
+            Volatile.Write(ref _finished, 0);
 
-            // Publish: the exchange is a full fence, so a worker that sees the new ticket sees the job, and
-            // (Dekker-style, against the worker's exchange on its sleeping flag) a worker about to sleep
-            // either sees the new ticket or is seen sleeping here and woken.
+            // Publish: the exchanges are full fences, so a worker that sees the new ticket sees the job and its
+            // claims, and (Dekker-style, against the worker's exchange on its sleeping flag) a worker about to
+            // sleep either sees the new ticket or is seen sleeping here and woken.
             long generation = (Volatile.Read(ref _ticket) >> 8) + 1;
-            Interlocked.Exchange(ref _ticket, (generation << 8) | (long)parts);
-            for (int i = 0; i < parts - 1; i++)
+            Interlocked.Exchange(ref _claim, ((generation & 0xFFFF_FFFF) << 32) | ((long)parts << 16));
+            Interlocked.Exchange(ref _ticket, (generation << 8) | (long)threads);
+            for (int i = 0; i < threads - 1; i++)
             {
                 _workers[i].WakeIfSleeping();
             }
 
+            // The caller claims parts like any worker: if a worker has not started, the caller runs its parts.
             ExceptionDispatchInfo? callerFailure = null;
-            try
+            while (TryClaim(generation, out int part))
             {
-                body(context, 0);
-            }
-            catch (Exception exception)
-            {
-                callerFailure = ExceptionDispatchInfo.Capture(exception);
+                try
+                {
+                    body(context, part);
+                }
+                catch (Exception exception)
+                {
+                    callerFailure ??= ExceptionDispatchInfo.Capture(exception);
+                }
+
+                Interlocked.Increment(ref _finished);
             }
 
+            // Every part is claimed; wait only for the ones workers are running.
             var spin = new SpinWait();
-            while (Volatile.Read(ref _pending) != 0)
+            while (Volatile.Read(ref _finished) != parts)
             {
                 spin.SpinOnce(sleep1Threshold: -1);
             }
@@ -169,6 +214,53 @@ internal sealed unsafe class WorkerTeam
             _context = null;
             Volatile.Write(ref _busy, 0);
         }
+    }
+
+    /// <summary>Runs a job on the calling thread and on up to <paramref name="parts"/> − 1 workers: one part per thread.</summary>
+    public void Run(delegate*<void*, int, void> body, void* context, int parts)
+        => Run(body, context, parts, Math.Clamp(parts, 1, ThreadCount));
+
+    // Claims the next part of the job of 'generation', if it is still running and has a part left.
+    private bool TryClaim(long generation, out int part)
+    {
+        long claim = Volatile.Read(ref _claim);
+        while (true)
+        {
+            int parts = (int)((claim >> 16) & 0xFFFF);
+            int next = (int)(claim & 0xFFFF);
+            if ((claim >> 32) != (generation & 0xFFFF_FFFF) || next >= parts)
+            {
+                part = -1;
+                return false;
+            }
+
+            long seen = Interlocked.CompareExchange(ref _claim, claim + 1, claim);
+            if (seen == claim)
+            {
+                part = next;
+                return true;
+            }
+
+            claim = seen;
+        }
+    }
+
+    private static void RunAllHere(delegate*<void*, int, void> body, void* context, int parts)
+    {
+        ExceptionDispatchInfo? failure = null;
+        for (int part = 0; part < parts; part++)
+        {
+            try
+            {
+                body(context, part);
+            }
+            catch (Exception exception)
+            {
+                failure ??= ExceptionDispatchInfo.Capture(exception);
+            }
+        }
+
+        failure?.Throw();
     }
 
     private sealed class Worker
@@ -205,19 +297,26 @@ internal sealed unsafe class WorkerTeam
             {
                 long ticket = WaitForJob(seen);
                 seen = ticket >> 8;
-                if (_part < (int)(ticket & 0xFF))
+                if (_part >= (int)(ticket & 0xFF))
+                {
+                    continue;
+                }
+
+                // The job's fields are read only after a claim succeeded: until this part is finished the
+                // caller cannot return, so they are this job's.
+                while (_team.TryClaim(seen, out int part))
                 {
                     try
                     {
                         VectorPaths.RawLimit = _team._vectorLimit;
-                        _team._body(_team._context, _part);
+                        _team._body(_team._context, part);
                     }
                     catch (Exception exception)
                     {
-                        _team._failure = ExceptionDispatchInfo.Capture(exception);
+                        Interlocked.CompareExchange(ref _team._failure, ExceptionDispatchInfo.Capture(exception), null);
                     }
 
-                    Interlocked.Decrement(ref _team._pending);
+                    Interlocked.Increment(ref _team._finished);
                 }
             }
         }

@@ -83,7 +83,26 @@ public class ParameterSet<T>
     }
 
     /// <summary>
-    /// Restores values written by <see cref="SaveValues"/>, matching tensors by name (they may be laid
+    /// Saves the values (as <see cref="SaveValues(Stream)"/>) to the file <paramref name="path"/>, crash-safely: written
+    /// to a temporary file in the same folder, flushed to disk, then renamed over the old file, so a crash mid-save
+    /// leaves the previous file whole.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
+    /// <exception cref="IOException">The folder does not exist or cannot be written; <paramref name="path"/> is unchanged.</exception>
+    public void SaveValues(string path)
+        => IO.AtomicFile.Write(path, this, static (stream, set) => set.SaveValues(stream));
+
+    /// <summary>Loads values from a file written by <see cref="SaveValues(string)"/>; a refused file changes nothing.</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    public void LoadValues(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
+        LoadValues(stream);
+    }
+
+    /// <summary>
+    /// Restores values written by <see cref="SaveValues(Stream)"/>, matching tensors by name (they may be laid
     /// out in another order). Everything is read and checked first: a refused stream changes nothing.
     /// </summary>
     /// <exception cref="ArgumentException">The saved tensors (names or shapes) or precision differ from this set's.</exception>

@@ -246,7 +246,7 @@ public class CheckpointTests
     {
         var optimizer = new Optimizer<Sgd>(new Sgd(), 2);
         Assert.Equal("stream", Assert.Throws<ArgumentException>(() => optimizer.SaveCheckpoint(new MemoryStream(new byte[10], writable: false))).ParamName);
-        Assert.Throws<ArgumentNullException>(() => optimizer.LoadCheckpoint(null!));
+        Assert.Throws<ArgumentNullException>(() => optimizer.LoadCheckpoint((Stream)null!));
     }
 
     [Fact]

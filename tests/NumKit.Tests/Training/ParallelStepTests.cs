@@ -183,7 +183,8 @@ public class ParallelStepTests
             Assert.Equal(100, counts[part]);
         }
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => team.Run(&CountPart, counts, parts + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => team.Run(&CountPart, counts, parts, team.ThreadCount + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => team.Run(&CountPart, counts, parts, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => team.Run(&CountPart, counts, 0));
         int* failing = stackalloc int[1];
         *failing = parts - 1;
