@@ -21,6 +21,20 @@ public sealed partial class OptimizerGenerator
         return CloseFile(writer, spec);
     }
 
+    /// <summary>
+    /// What the rest of the struct needs when its spec has errors: the parameterless constructor that property
+    /// initializers require (C# error CS8983 without it) — no kernel, no interface.
+    /// </summary>
+    internal static string EmitConstructorOnly(RuleHost spec, Dialect dialect)
+    {
+        IndentedWriter writer = OpenFile(spec, $"[{dialect.Attribute}] declaration", "declaration");
+        writer.Line($"partial struct {spec.TypeName}").Open();
+        writer.Line("/// <summary>Creates the value with the values its declaration gives. (Its equations have errors: see the NK diagnostics.)</summary>");
+        writer.Line($"public {spec.TypeName}()").Open().Close();
+        writer.Close();
+        return CloseFile(writer, spec);
+    }
+
     /// <summary>The generated file's header, then its namespace and containing types, opened.</summary>
     private static IndentedWriter OpenFile(RuleHost spec, string source, string what)
     {

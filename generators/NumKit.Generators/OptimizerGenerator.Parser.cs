@@ -60,6 +60,12 @@ public sealed partial class OptimizerGenerator
             }
         }
 
+        // One mistake, one diagnostic: an unusable LearningRate is NK0012 on the type, not also NK0010 where the equations read it.
+        if (diagnostics.Any(d => d.Kind == ProblemKind.MissingLearningRate))
+        {
+            diagnostics.RemoveAll(d => d.Kind == ProblemKind.HyperparameterNotFloat && d.Arguments.Count > 0 && d.Arguments[0] == Language.LearningRate);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         bool generate = plan is not null && diagnostics.All(d => d.Kind == ProblemKind.UnusedVariable);
         var host = new RuleHost(
@@ -69,7 +75,8 @@ public sealed partial class OptimizerGenerator
             type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             equations,
             hyperparameters,
-            NeedsConstructor(type));
+            // Only where a generated half can be declared at all (a partial, non-generic struct in partial types).
+            NeedsConstructor(type) && diagnostics.All(d => d.Kind is not (ProblemKind.NotPartialStruct or ProblemKind.UnsupportedDeclaration)));
         return new RuleSpec(host, dialect, generate ? plan : null, diagnostics.ToEquatableArray());
     }
 

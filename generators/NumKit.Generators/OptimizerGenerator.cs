@@ -66,6 +66,12 @@ public sealed partial class OptimizerGenerator : IIncrementalGenerator
             string source = spec.Dialect == Dialect.Optimizer ? Emit(spec.Host, spec.Plan) : EmitSchedule(spec.Host, spec.Plan);
             context.AddSource(HintName(spec.Host), source);
         }
+        else if (spec.Host.NeedsConstructor)
+        {
+            // The spec is wrong, but the struct's property initializers still need the constructor the
+            // generator supplies: without it the user would also see CS8983, a C# error the NK diagnostic caused.
+            context.AddSource(HintName(spec.Host), EmitConstructorOnly(spec.Host, spec.Dialect));
+        }
     }
 
     // From the fully qualified name, so two rules of the same name in different namespaces do not collide.

@@ -3,11 +3,13 @@ using NumKit.Generators.Equations;
 
 namespace NumKit.Generators;
 
-/// <summary>Every diagnostic NumKit reports. Each id's help link points at its row in the README's table.</summary>
+/// <summary>
+/// Every diagnostic NumKit reports. None carries a help link: the project has no public home yet, and a
+/// link that does not resolve is worse than none (the README's "Diagnostics" table explains each id).
+/// </summary>
 internal static class DiagnosticDescriptors
 {
     private const string Category = "NumKit.Equations";
-    private const string HelpBase = "https://github.com/numkit/numkit/blob/main/README.md#";
 
     public static readonly DiagnosticDescriptor UnknownCharacter = Error("NK0001", "Unknown character", "Unknown character '{0}' in the equations");
     public static readonly DiagnosticDescriptor UnbalancedParenthesis = Error("NK0002", "Unbalanced parenthesis", "Unbalanced parenthesis: {0}");
@@ -55,7 +57,7 @@ internal static class DiagnosticDescriptors
         _ => UnsupportedDeclaration,
     };
 
-    private static DiagnosticDescriptor Error(string id, string title, string message) => new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+    private static DiagnosticDescriptor Error(string id, string title, string message) => new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
-    private static DiagnosticDescriptor Warning(string id, string title, string message) => new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+    private static DiagnosticDescriptor Warning(string id, string title, string message) => new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 }

@@ -69,8 +69,15 @@ internal sealed class Checker
     private readonly List<Problem> _problems;
     private readonly Dictionary<string, Variable> _variables = new();
 
-    private Checker(Dialect dialect, IEnumerable<HostMember> members, List<Problem> problems)
+    // Set when the parser skipped lines: what they would have said is unknown, so the whole-spec checks
+    // ("never assigns w", "never used") and unknown names that a skipped line assigns are not reported.
+    private readonly bool _hasSyntaxErrors;
+    private readonly ISet<string> _skippedTargets;
+
+    private Checker(Dialect dialect, IEnumerable<HostMember> members, List<Problem> problems, ISet<string>? skippedTargets)
     {
+        _hasSyntaxErrors = problems.Any(p => p.IsError);
+        _skippedTargets = skippedTargets ?? new HashSet<string>();
         _dialect = dialect;
         _members = new Dictionary<string, HostMember>();
         foreach (HostMember member in members)
@@ -85,7 +92,11 @@ internal sealed class Checker
         => Check(Dialect.Optimizer, text, statements, members, problems);
 
     public static CheckedSpec Check(Dialect dialect, string text, List<Statement> statements, IEnumerable<HostMember> members, List<Problem> problems)
-        => new Checker(dialect, members, problems).Run(text, statements);
+        => Check(dialect, text, statements, members, problems, null);
+
+    /// <summary>Checks the statements the parser kept; <paramref name="skippedTargets"/> are the names its skipped lines assign.</summary>
+    public static CheckedSpec Check(Dialect dialect, string text, List<Statement> statements, IEnumerable<HostMember> members, List<Problem> problems, ISet<string>? skippedTargets)
+        => new Checker(dialect, members, problems, skippedTargets).Run(text, statements);
 
     private bool IsHyperparameter(string name) => _members.TryGetValue(name, out HostMember? member) && member.IsHyperparameter;
 
@@ -175,7 +186,7 @@ internal sealed class Checker
                 variable.IsState = true;
             }
         }
-        else
+        else if (!_skippedTargets.Contains(name.Name))
         {
             string? suggestion = Suggestions.Closest(name.Name, KnownNames());
             Report(ProblemKind.UnknownName, name.Span, name.Name,
@@ -439,7 +450,7 @@ internal sealed class Checker
 
     private void CheckParameterUpdated(string text, List<Statement> updates)
     {
-        if (!updates.Any(s => s.Target == _dialect.Output))
+        if (!_hasSyntaxErrors && !updates.Any(s => s.Target == _dialect.Output))
         {
             // No statement to point at: mark the equations themselves, trimmed of surrounding blank space.
             int start = 0;
@@ -461,6 +472,11 @@ internal sealed class Checker
     // A name is used if it feeds w, directly or through other names, in this step or a later one.
     private void ReportUnused(List<Statement> updates)
     {
+        if (_hasSyntaxErrors)
+        {
+            return;
+        }
+
         var live = new HashSet<string> { _dialect.Output };
         bool changed = true;
         while (changed)

@@ -15,8 +15,9 @@ internal static class EquationCompiler
     public static (RulePlan? Plan, List<Problem> Problems) Compile(Dialect dialect, string text, IEnumerable<HostMember> members)
     {
         var problems = new List<Problem>();
-        List<Statement> statements = Parser.Parse(text, problems);
-        CheckedSpec spec = Checker.Check(dialect, text, statements, members, problems);
+        var skippedTargets = new HashSet<string>();
+        List<Statement> statements = Parser.Parse(text, problems, skippedTargets);
+        CheckedSpec spec = Checker.Check(dialect, text, statements, members, problems, skippedTargets);
         RulePlan? plan = problems.Any(p => p.IsError) ? null : Planner.Plan(spec);
         return (plan, problems);
     }

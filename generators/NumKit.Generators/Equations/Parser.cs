@@ -32,18 +32,29 @@ internal sealed class Parser
     private int _depth;
     private int _nodes;
 
-    private Parser(string text, List<Token> tokens, List<Problem> problems)
+    // The names that lines skipped for a syntax error assign, so the checker does not call them unknown.
+    private readonly ISet<string>? _skippedTargets;
+
+    private Parser(string text, List<Token> tokens, List<Problem> problems, ISet<string>? skippedTargets)
     {
         _text = text;
         _tokens = tokens;
         _problems = problems;
+        _skippedTargets = skippedTargets;
     }
 
     /// <summary>Parses every statement; syntax problems are added to <paramref name="problems"/>.</summary>
     public static List<Statement> Parse(string text, List<Problem> problems)
+        => Parse(text, problems, null);
+
+    /// <summary>
+    /// Parses every statement; syntax problems are added to <paramref name="problems"/>, and the name each
+    /// skipped line assigns (a line that starts <c>name =</c>) to <paramref name="skippedTargets"/>.
+    /// </summary>
+    public static List<Statement> Parse(string text, List<Problem> problems, ISet<string>? skippedTargets)
     {
         List<Token> tokens = Lexer.Tokenize(text, problems);
-        return new Parser(text, tokens, problems).ParseStatements();
+        return new Parser(text, tokens, problems, skippedTargets).ParseStatements();
     }
 
     private Token Current => _tokens[_position];
@@ -62,10 +73,12 @@ internal sealed class Parser
             if (LineHasUnknownCharacter())
             {
                 // Already reported by the lexer; parsing the rest of the line would only report its echoes.
+                RecordSkippedTarget();
                 SkipToEndOfLine();
                 continue;
             }
 
+            int start = _position;
             try
             {
                 statements.Add(ParseStatement());
@@ -73,11 +86,23 @@ internal sealed class Parser
             catch (SyntaxError error)
             {
                 _problems.Add(error.Problem);
+                _position = start;
+                RecordSkippedTarget();
                 SkipToEndOfLine();
             }
         }
 
         return statements;
+    }
+
+    // At the start of a line about to be skipped: the name it assigns, if it starts '[init] name ='.
+    private void RecordSkippedTarget()
+    {
+        int at = Current.Kind == TokenKind.Name && Current.Text == "init" && Peek(1).Kind == TokenKind.Name ? 1 : 0;
+        if (Peek(at).Kind == TokenKind.Name && Peek(at + 1).Kind == TokenKind.Assign)
+        {
+            _skippedTargets?.Add(Peek(at).Text);
+        }
     }
 
     private Statement ParseStatement()
