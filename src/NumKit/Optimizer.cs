@@ -97,11 +97,11 @@ public partial class Optimizer<TRule, T>
         }
     }
 
-    /// <summary>The names of the per-element state buffers, in kernel order.</summary>
-    public static IReadOnlyList<string> StateNames => TRule.StateNames;
+    /// <summary>The names of the per-element state buffers, in kernel order: what <see cref="State(string)"/> takes.</summary>
+    public IReadOnlyList<string> StateNames => TRule.StateNames;
 
-    /// <summary>The names of the per-step scalar state values, in kernel order.</summary>
-    public static IReadOnlyList<string> ScalarStateNames => TRule.ScalarStateNames;
+    /// <summary>The names of the per-step scalar state values, in kernel order: what <see cref="ScalarState(string)"/> takes.</summary>
+    public IReadOnlyList<string> ScalarStateNames => TRule.ScalarStateNames;
 
     /// <summary>
     /// Applies one step of the rule: t = StepCount + 1, every parameter updated from its gradient in

@@ -94,7 +94,7 @@ public sealed class TuneTests : IDisposable
 
         run.SaveCheckpoint();
         double[] parameters = trainer.Network.Parameters.ToArray();
-        double[][] states = Optimizer<Adam, double>.StateNames.Select(n => trainer.Optimizer.State(n).ToArray()).ToArray();
+        double[][] states = trainer.Optimizer.StateNames.Select(n => trainer.Optimizer.State(n).ToArray()).ToArray();
         int steps = trainer.StepCount;
         float rate = run.LearningRate;
 

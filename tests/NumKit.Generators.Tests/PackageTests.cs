@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace NumKit.Generators.Tests;
 
 /// <summary>
@@ -9,58 +7,24 @@ namespace NumKit.Generators.Tests;
 /// </summary>
 public class PackageTests
 {
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
-
     [Fact]
     public void A_fresh_project_builds_and_runs_a_new_optimizer_from_the_package()
     {
-        string root = SnapshotTests.RepositoryRoot();
         string work = Directory.CreateTempSubdirectory("numkit-package-").FullName;
         try
         {
-            // A version of its own, so NuGet's global cache never hands back an older package.
-            string version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
-            string feed = Path.Combine(work, "feed");
-            Run(root, "dotnet", $"pack src/NumKit -c {Configuration} --no-build -o \"{feed}\" -p:Version={version}");
-            string package = Assert.Single(Directory.GetFiles(feed, "*.nupkg"));
-            using (var archive = System.IO.Compression.ZipFile.OpenRead(package))
+            using (var archive = System.IO.Compression.ZipFile.OpenRead(LocalPackage.PackagePath))
             {
                 Assert.Contains(archive.Entries, e => e.FullName == "analyzers/dotnet/cs/NumKit.Generators.dll");
                 Assert.Contains(archive.Entries, e => e.FullName == "lib/net8.0/NumKit.dll");
                 Assert.Contains(archive.Entries, e => e.FullName == "lib/net10.0/NumKit.dll");
+                Assert.Contains(archive.Entries, e => e.FullName == "README.md");
             }
 
             string app = Path.Combine(work, "app");
-            Directory.CreateDirectory(app);
-            File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <add key="local" value="{feed}" />
-                  </packageSources>
-                </configuration>
-                """);
-            File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="NumKit" Version="{version}" />
-                  </ItemGroup>
-                </Project>
-                """);
-            File.WriteAllText(Path.Combine(app, "Program.cs"), YogiProgram);
+            LocalPackage.CreateApp(app, YogiProgram);
 
-            string output = Run(app, "dotnet", "run -c Release");
+            string output = LocalPackage.Run(app, "dotnet", "run -c Release");
             Assert.Contains("OK: Yogi matches its double reference on every vector path", output);
 
             // A spec with a misspelt name fails the build with NK0005, pointing into the string.
@@ -69,7 +33,7 @@ public class PackageTests
                 [Optimizer("w = w - LerningRate * g")]
                 public partial struct Broken { public float LearningRate { get; set; } }
                 """);
-            (int exitCode, string buildOutput) = Execute(app, "dotnet", "build -c Release");
+            (int exitCode, string buildOutput) = LocalPackage.Execute(app, "dotnet", "build -c Release");
             Assert.NotEqual(0, exitCode);
             Assert.Contains("Broken.cs(2,21): error NK0005: Unknown name 'LerningRate': did you mean 'LearningRate'?", buildOutput);
         }
@@ -142,32 +106,4 @@ public class PackageTests
             public float Epsilon { get; set; } = 1e-3f;
         }
         """";
-
-    private static string Run(string directory, string file, string arguments)
-    {
-        (int exitCode, string output) = Execute(directory, file, arguments);
-        Assert.True(exitCode == 0, $"'{file} {arguments}' failed with {exitCode}:\n{output}");
-        return output;
-    }
-
-    private static (int ExitCode, string Output) Execute(string directory, string file, string arguments)
-    {
-        var start = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        // The test host sets MSBuild variables for its own build; a child build must not inherit them.
-        start.Environment.Remove("MSBuildSDKsPath");
-        start.Environment.Remove("MSBuildExtensionsPath");
-        start.Environment.Remove("MSBUILD_EXE_PATH");
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
 }

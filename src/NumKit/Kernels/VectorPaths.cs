@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace NumKit.Kernels;
 
@@ -14,12 +15,41 @@ namespace NumKit.Kernels;
 /// </remarks>
 public static class VectorPaths
 {
-    // 0 means no limit: the default for every thread.
+    // Scalar-only is stored as 64 bits: narrower than every vector, but not the 0 that means "no limit".
+    private const int ScalarOnly = 64;
+
+    // As stored, 0 means no limit (the default for every thread) and ScalarOnly means scalar code only;
+    // MaxBits translates both into the values Limit takes.
     [ThreadStatic]
     private static int t_maxBits;
 
-    /// <summary>The widest vector, in bits, kernels may use on this thread; 0 for no limit.</summary>
-    public static int MaxBits => t_maxBits;
+    /// <summary>
+    /// The widest vector, in bits, kernels may use on this thread, in the values <see cref="Limit"/>
+    /// takes: 512 when nothing limits it (the widest any kernel has), 256, 128, or 0 for scalar only.
+    /// </summary>
+    public static int MaxBits => t_maxBits switch
+    {
+        0 => 512,
+        ScalarOnly => 0,
+        int bits => bits,
+    };
+
+    /// <summary>
+    /// The widest vector, in bits, this process can run kernels at: 512, 256, 128, or 0 when the
+    /// runtime accelerates no vectors (for instance with <c>DOTNET_EnableHWIntrinsic=0</c>). It depends on
+    /// the processor, the runtime's settings and, in a Native AOT app, the instruction sets it was compiled for.
+    /// </summary>
+    public static int HardwareBits
+        => Vector512.IsHardwareAccelerated ? 512
+        : Vector256.IsHardwareAccelerated ? 256
+        : Vector128.IsHardwareAccelerated ? 128
+        : 0;
+
+    /// <summary>
+    /// The width, in bits, kernels called on this thread run at: the smaller of <see cref="HardwareBits"/>
+    /// and <see cref="MaxBits"/> (0: scalar code). Log it at startup to see what the process really uses.
+    /// </summary>
+    public static int ActiveBits => Math.Min(HardwareBits, MaxBits);
 
     // The raw limit, as stored: what a worker thread copies from the thread it works for.
     internal static int RawLimit
@@ -45,8 +75,7 @@ public static class VectorPaths
         }
 
         int previous = t_maxBits;
-        // Scalar-only is stored as 64 bits: narrower than every vector, but not the 0 that means "no limit".
-        t_maxBits = maxBits == 0 ? 64 : maxBits;
+        t_maxBits = maxBits == 0 ? ScalarOnly : maxBits;
         return new Scope(previous);
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using NumKit.Kernels;
 
 namespace NumKit.Tests.Kernels;
@@ -26,7 +27,7 @@ public class VectorPathsTests
     [Fact]
     public void Limit_restores_the_previous_limit_when_disposed()
     {
-        Assert.Equal(0, VectorPaths.MaxBits);
+        Assert.Equal(512, VectorPaths.MaxBits);
         using (VectorPaths.Limit(128))
         {
             Assert.False(VectorPaths.Allows(256));
@@ -40,6 +41,50 @@ public class VectorPathsTests
         }
 
         Assert.True(VectorPaths.Allows(512));
+    }
+
+    [Fact]
+    public void MaxBits_reads_back_what_Limit_was_given_and_512_without_a_limit()
+    {
+        Assert.Equal(512, VectorPaths.MaxBits);
+        foreach (int bits in new[] { 512, 256, 128, 0 })
+        {
+            using (VectorPaths.Limit(bits))
+            {
+                Assert.Equal(bits, VectorPaths.MaxBits);
+            }
+        }
+
+        Assert.Equal(512, VectorPaths.MaxBits);
+    }
+
+    [Fact]
+    public void ActiveBits_is_the_widest_accelerated_width_within_the_limit()
+    {
+        int hardware = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0;
+        Assert.Equal(hardware, VectorPaths.HardwareBits);
+        Assert.Equal(hardware, VectorPaths.ActiveBits);
+        foreach (int bits in new[] { 512, 256, 128, 0 })
+        {
+            using (VectorPaths.Limit(bits))
+            {
+                Assert.Equal(Math.Min(hardware, bits), VectorPaths.ActiveBits);
+                Assert.Equal(hardware, VectorPaths.HardwareBits);
+            }
+        }
+    }
+
+    [Fact]
+    public void ActiveBits_names_the_path_the_kernels_take()
+    {
+        foreach (int bits in new[] { 512, 256, 128, 0 })
+        {
+            using (VectorPaths.Limit(bits))
+            {
+                int taken = Simd512<float>.IsEnabled ? 512 : Simd256<float>.IsEnabled ? 256 : Simd128<float>.IsEnabled ? 128 : 0;
+                Assert.Equal(taken, VectorPaths.ActiveBits);
+            }
+        }
     }
 
     [Fact]

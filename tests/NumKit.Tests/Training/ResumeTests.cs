@@ -120,7 +120,7 @@ public class ResumeTests
         resumed.TrainUntil(Epochs);
 
         Assert.Equal(straight.Model.Values.ToArray(), resumed.Model.Values.ToArray());
-        foreach (string state in Optimizer<AdamW>.StateNames)
+        foreach (string state in straight.Optimizer.StateNames)
         {
             foreach (string tensor in new[] { "weight", "bias" })
             {
