@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using NumKit.Reductions;
 
 namespace NumKit;
 
@@ -11,7 +12,9 @@ namespace NumKit;
 /// <remarks>
 /// "Global" means over every gradient passed in one span: with a <see cref="ParameterSet{T}"/>,
 /// <c>ClipByGlobalNorm(set.Gradients, maxNorm)</c> measures every tensor together, as PyTorch does
-/// over a model's parameters. The reductions are <see cref="TensorPrimitives"/>'s.
+/// over a model's parameters. The global norm is NumKit's own reduction, allocation-free from the first
+/// call on .NET 8 and 10 and the same bits on every vector path; clipping by value uses
+/// <see cref="TensorPrimitives"/>.
 /// </remarks>
 public static class GradientClipping
 {
@@ -32,12 +35,12 @@ public static class GradientClipping
             throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "The largest norm must be positive and finite.");
         }
 
-        T norm = TensorPrimitives.Norm<T>(gradients);
+        T norm = T.Sqrt(SumOfSquares.Compute<T>(gradients));
         // torch.nn.utils.clip_grad_norm_: clip_coef = max_norm / (total_norm + 1e-6), applied when below 1.
         T coefficient = maxNorm / (norm + T.CreateTruncating(1e-6));
         if (T.IsFinite(norm) && coefficient < T.One)
         {
-            TensorPrimitives.Multiply(gradients, coefficient, gradients);
+            SumOfSquares.Scale(gradients, coefficient);
         }
 
         return norm;
