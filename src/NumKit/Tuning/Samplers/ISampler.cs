@@ -9,7 +9,7 @@ namespace NumKit.Tuning;
 /// </summary>
 /// <remarks>
 /// <see cref="RandomSampler"/> and <see cref="GridSampler"/> ignore the history, so trial <c>id</c>'s
-/// parameters depend only on (seed, id); TPE (<c>TpeSampler</c>) learns from it. Implementations must
+/// parameters depend only on (seed, id); <see cref="TpeSampler"/> learns from it. Implementations must
 /// be thread-safe (several workers ask at once) and draw their random numbers from
 /// <c>new NumKit.Randomness.TrialRandom(seed, (ulong)id)</c> so that the same history gives the same trial.
 /// </remarks>
