@@ -9,6 +9,9 @@ namespace NumKit.Demo.Commands;
 /// <summary>The root command: the course's optimisation experiment, with options to change the runs.</summary>
 public static class CourseCommand
 {
+    // The course's data set is the one the command trains on: a batch cannot hold more examples than it has.
+    private static readonly int CourseExamples = MoonsData.LoadCourse().Count;
+
     /// <summary>Builds the root command, whose action is the course experiment.</summary>
     public static RootCommand CreateRoot()
     {
@@ -16,7 +19,7 @@ public static class CourseCommand
         {
             Description = "Epochs per run.",
             DefaultValueFactory = _ => 5000,
-        }.AtLeast(1);
+        }.Whole(1);
         var optimizers = new Option<string[]>("--optimizer", "-o")
         {
             Description = $"Run these optimizers instead of the course's seven runs: {string.Join(", ", OptimizerCatalog.Names)}.",
@@ -25,15 +28,7 @@ public static class CourseCommand
         var learningRate = new Option<float?>("--learning-rate", "--lr")
         {
             Description = "The learning rate α (α0 with --decay) for your runs [default: 0.0007].",
-        };
-        learningRate.Validators.Add(result =>
-        {
-            float? value = result.GetValueOrDefault<float?>();
-            if (value is not null && (!float.IsFinite(value.Value) || value.Value <= 0))
-            {
-                result.AddError($"--learning-rate must be a positive number; it is {value}.");
-            }
-        });
+        }.Number(10f, "the course's rates are 0.0007 to 0.01");
         var decay = new Option<string?>("--decay")
         {
             Description = "Learning-rate decay for your runs: none, epoch (α0/(1 + epoch)) or interval (α0/(1 + ⌊epoch/1000⌋)).",
@@ -43,7 +38,7 @@ public static class CourseCommand
         {
             Description = "Examples per mini-batch.",
             DefaultValueFactory = _ => 64,
-        }.AtLeast(1);
+        }.Whole(1, CourseExamples, $"the course's data set has {CourseExamples} examples");
         var precision = new Option<string?>("--precision", "-p")
         {
             Description = "double (float64) or single (float32) [default: double, plus float32 companion runs].",
@@ -58,21 +53,13 @@ public static class CourseCommand
         {
             Description = "Seed of NumKit's own shuffles.",
             DefaultValueFactory = _ => 1,
-        };
+        }.Whole();
         var hidden = new Option<int[]>("--hidden")
         {
             Description = "Sizes of the hidden layers.",
             DefaultValueFactory = _ => [5, 2],
             AllowMultipleArgumentsPerToken = true,
-        };
-        hidden.Validators.Add(result =>
-        {
-            int[] sizes = result.GetValueOrDefault<int[]>() ?? [];
-            if (sizes.Length == 0 || sizes.Any(s => s < 1))
-            {
-                result.AddError($"--hidden needs one or more layer sizes of at least 1; got [{string.Join(", ", sizes)}].");
-            }
-        });
+        }.Sizes(maximum: 4096);
         var output = new Option<string>("--output")
         {
             Description = "Folder for the pictures.",
@@ -83,7 +70,7 @@ public static class CourseCommand
         {
             Description = "How many runs train at once.",
             DefaultValueFactory = _ => Environment.ProcessorCount,
-        }.AtLeast(1);
+        }.Whole(1, 1024);
 
         var root = new RootCommand(
             "NumKit's demo: the course's optimisation experiment (gradient descent, momentum, Adam, learning-rate decay on the moons), "

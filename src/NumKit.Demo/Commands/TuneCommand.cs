@@ -37,7 +37,7 @@ public static class TuneCommand
         {
             Description = "The search's seed: the same seed gives the same trials and results.",
             DefaultValueFactory = _ => 1,
-        };
+        }.Whole();
         var prune = new Option<string>("--prune")
         {
             Description = "Early stopping of hopeless trials: median, halving (successive halving) or none.",
@@ -54,15 +54,7 @@ public static class TuneCommand
         {
             Description = "The babysat run's starting learning rate (too high on purpose, so the policy corrects it).",
             DefaultValueFactory = _ => 8f,
-        };
-        pandaRate.Validators.Add(result =>
-        {
-            float value = result.GetValueOrDefault<float>();
-            if (!float.IsFinite(value) || value <= 0)
-            {
-                result.AddError($"--panda-lr must be a positive number; it is {value}.");
-            }
-        });
+        }.Number(1000f, "the default, 8, is already too high on purpose");
         var output = new Option<string>("--out", "--output")
         {
             Description = "Folder for trials.csv and the pictures.",

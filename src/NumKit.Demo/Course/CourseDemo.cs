@@ -98,6 +98,12 @@ public static class CourseDemo
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
+        if (options.Plots)
+        {
+            // Before training: a folder that cannot be written is a one-line refusal, not a stack trace after the runs.
+            Commands.OutputFolder.Prepare(options.OutputDirectory);
+        }
+
         long start = Stopwatch.GetTimestamp();
         MoonsData data = MoonsData.LoadCourse();
         ExperimentSettings settings = Settings(options);

@@ -98,6 +98,13 @@ public static class CourseReport
         writer.WriteLine();
     }
 
+    // A diverged run's cost can be huge or not a number: write it short (1.1E+32, NaN, ∞) so the columns stay
+    // apart, and always with a space before it.
     private static string Format(double value, string format, int width)
-        => value.ToString(format, CultureInfo.InvariantCulture).PadLeft(width);
+    {
+        string text = double.IsFinite(value) && Math.Abs(value) < 1e4
+            ? value.ToString(format, CultureInfo.InvariantCulture)
+            : value.ToString("G3", CultureInfo.InvariantCulture);
+        return (" " + text).PadLeft(width);
+    }
 }

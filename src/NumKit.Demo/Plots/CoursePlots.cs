@@ -80,7 +80,7 @@ public static class CoursePlots
 
             multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, Math.Min(columns, plots.Length));
             EnsureDirectory(path);
-            multiplot.SavePng(path, 400 * Math.Min(columns, plots.Length), 340 * rows);
+            Commands.OutputFolder.SaveAtomically(path, file => multiplot.SavePng(file, 400 * Math.Min(columns, plots.Length), 340 * rows));
             return path;
         }
         finally
@@ -165,11 +165,11 @@ public static class CoursePlots
         EnsureDirectory(path);
         if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
         {
-            plot.SaveSvg(path, width, height);
+            Commands.OutputFolder.SaveAtomically(path, file => plot.SaveSvg(file, width, height));
         }
         else
         {
-            plot.SavePng(path, width, height);
+            Commands.OutputFolder.SaveAtomically(path, file => plot.SavePng(file, width, height));
         }
 
         return path;

@@ -78,7 +78,7 @@ public static class SurfacePlots
             int rows = (plots.Length + used - 1) / used;
             multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, used);
             EnsureDirectory(path);
-            multiplot.SavePng(path, panelWidth * used, panelHeight * rows);
+            Commands.OutputFolder.SaveAtomically(path, file => multiplot.SavePng(file, panelWidth * used, panelHeight * rows));
             return path;
         }
         finally

@@ -123,7 +123,7 @@ public static class TunePlots
             Directory.CreateDirectory(directory);
         }
 
-        plot.SavePng(path, width, height);
+        Commands.OutputFolder.SaveAtomically(path, file => plot.SavePng(file, width, height));
         return path;
     }
 }

@@ -33,6 +33,11 @@ public static class SurfacesDemo
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
+        if (options.Plots)
+        {
+            Commands.OutputFolder.Prepare(options.OutputDirectory);
+        }
+
         CatalogOptimizer[] optimizers = options.Optimizers is null
             ? OptimizerCatalog.All.ToArray()
             : options.Optimizers.Select(OptimizerCatalog.Get).ToArray();

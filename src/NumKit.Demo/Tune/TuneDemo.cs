@@ -81,7 +81,8 @@ public static class TuneDemo
         MoonsData data = MoonsData.LoadCourse();
         SearchSpace space = MoonsSearch.Space;
         int epochs = options.Epochs;
-        Directory.CreateDirectory(options.OutputDirectory);
+        // Before the search: a folder that cannot be written is a one-line refusal now, not a stack trace after the run.
+        Commands.OutputFolder.Prepare(options.OutputDirectory);
         output.WriteLine(Invariant($"Hyperparameter search on the moons: Adam on a [2, hidden, 2, 1] network in float32, {epochs} epochs per trial, seed {options.Seed}, {options.Parallelism} trial(s) at once."));
         output.WriteLine(space.ToString());
         output.WriteLine();

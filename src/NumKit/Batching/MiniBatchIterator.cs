@@ -176,6 +176,7 @@ public sealed partial class MiniBatchIterator<T>
         }
 
         EpochCount = checked(epoch + 1);
+        EndEnumeration();
         return new Epoch(this, epoch);
     }
 
@@ -191,6 +192,7 @@ public sealed partial class MiniBatchIterator<T>
         int epoch = EpochCount;
         permutation.CopyTo(_permutation);
         EpochCount = checked(epoch + 1);
+        EndEnumeration();
         return new Epoch(this, epoch);
     }
 
@@ -443,6 +445,13 @@ public sealed partial class MiniBatchIterator<T>
         }
 
         /// <summary>Returns the enumerator of the epoch's batches, for <c>foreach</c>.</summary>
+        /// <remarks>
+        /// One enumeration of an epoch at a time: its batches share the iterator's buffers, so a second
+        /// enumeration (a nested <c>foreach</c> over the same epoch, or another thread's) would overwrite the
+        /// batch the first is using. The second one's first <see cref="Enumerator.MoveNext"/> throws instead;
+        /// the first may go on. An enumeration ends when it has returned its last batch, when it is disposed
+        /// (as <c>foreach</c> does, also on <c>break</c>), or when the iterator starts another epoch.
+        /// </remarks>
         public Enumerator GetEnumerator() => new(_iterator, Index);
 
         internal static void EnsureCurrent(MiniBatchIterator<T> iterator, int index)
@@ -465,6 +474,7 @@ public sealed partial class MiniBatchIterator<T>
     {
         private readonly MiniBatchIterator<T> _iterator;
         private readonly int _epoch;
+        private readonly int _enumeration;
         private int _index;
         private MiniBatch<T> _current;
 
@@ -472,6 +482,7 @@ public sealed partial class MiniBatchIterator<T>
         {
             _iterator = iterator;
             _epoch = epoch;
+            _enumeration = iterator?.NewEnumeration() ?? 0;
             _index = -1;
         }
 
@@ -479,14 +490,19 @@ public sealed partial class MiniBatchIterator<T>
         public readonly MiniBatch<T> Current => _current;
 
         /// <summary>Gathers the next batch into the iterator's buffers; false after the last batch.</summary>
-        /// <exception cref="InvalidOperationException">The iterator has started a later epoch.</exception>
+        /// <exception cref="InvalidOperationException">
+        /// The iterator has started a later epoch, or another enumeration of this epoch is in progress (nested, or
+        /// on another thread); nothing was gathered.
+        /// </exception>
         public bool MoveNext()
         {
             Epoch.EnsureCurrent(_iterator, _epoch);
+            _iterator.Claim(_enumeration, _epoch);
             if (_index + 1 >= _iterator.BatchesPerEpoch)
             {
                 _index = _iterator.BatchesPerEpoch;
                 _current = default;
+                _iterator.Release(_enumeration);
                 return false;
             }
 
@@ -494,5 +510,8 @@ public sealed partial class MiniBatchIterator<T>
             _current = _iterator.Gather(_index);
             return true;
         }
+
+        /// <summary>Ends this enumeration (<c>foreach</c> calls it), so another may start.</summary>
+        public readonly void Dispose() => _iterator?.Release(_enumeration);
     }
 }
