@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using NumKit;
-using NumKit.Kernels;
 using NumKit.Optimizers;
 
 // Steps Adam over float parameters and prints what a comparison of builds needs: the vector width the

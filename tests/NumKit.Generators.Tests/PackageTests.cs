@@ -46,7 +46,6 @@ public class PackageTests
     // Yogi (Zaheer et al., 2018): Adam whose second moment moves by sign(v - g²)·g², additively.
     private const string YogiProgram = """"
         using NumKit;
-        using NumKit.Kernels;
 
         const int n = 301;
         var rule = new Yogi { LearningRate = 0.01f };

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Numerics;
 
 namespace NumKit.Kernels;
@@ -7,6 +8,13 @@ namespace NumKit.Kernels;
 /// <see cref="ISimd{TSelf, TVector, T}.PerLane{TFunction}(TVector, TVector)"/>, such as <c>pow(x, y)</c>.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <remarks>
+/// Part of <c>NumKit.Kernels</c>, the building blocks that generated kernels compile against in your
+/// project: public only so generated code can reach them, hidden from IntelliSense, outside the
+/// reviewed public API (PublicAPI.Shipped.txt) and free to change in any version. Call the generated
+/// <c>Update</c> kernels or <c>Optimizer&lt;TRule&gt;</c> instead.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface ILaneFunction2<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -15,10 +16,16 @@ namespace NumKit.Kernels;
 /// hand-written loop and folds each load into the arithmetic that uses it. Every implementation performs
 /// the same IEEE operations in the same order (no fused multiply-add, comparisons as masks, selects
 /// as bit operations), so a kernel produces the same bits whichever width computes an element.
+/// <para>
+/// Part of <c>NumKit.Kernels</c>, the building blocks generated kernels compile against in your project:
+/// public only so generated code can reach them, hidden from IntelliSense, outside the reviewed public
+/// API (PublicAPI.Shipped.txt) and free to change in any version.
+/// </para>
 /// </remarks>
 /// <typeparam name="TSelf">The implementing type, which holds no data: its static methods are the operations.</typeparam>
 /// <typeparam name="TVector">The block: a vector of <typeparamref name="T"/>, or <typeparamref name="T"/> itself.</typeparam>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface ISimd<TSelf, TVector, T>
     where TSelf : struct, ISimd<TSelf, TVector, T>
     where TVector : struct

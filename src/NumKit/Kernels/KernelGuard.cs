@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
@@ -13,7 +14,13 @@ namespace NumKit.Kernels;
 /// method that is never inlined: a kernel makes about ten of these checks on every call, and as calls
 /// (with the messages' string formatting beside them) they cost a 4 Ki-parameter Adam step several
 /// percent.
+/// <para>
+/// Part of <c>NumKit.Kernels</c>, the building blocks generated kernels compile against in your project:
+/// public only so generated code can reach them, hidden from IntelliSense, outside the reviewed public
+/// API (PublicAPI.Shipped.txt) and free to change in any version.
+/// </para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class KernelGuard
 {
     /// <summary>Throws unless <paramref name="t"/>, the step number, is at least 1.</summary>

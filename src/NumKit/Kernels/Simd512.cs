@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -6,6 +7,13 @@ namespace NumKit.Kernels;
 
 /// <summary>A <see cref="Vector512{T}"/> as an <see cref="ISimd{TSelf, TVector, T}"/> block.</summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <remarks>
+/// Part of <c>NumKit.Kernels</c>, the building blocks that generated kernels compile against in your
+/// project: public only so generated code can reach them, hidden from IntelliSense, outside the
+/// reviewed public API (PublicAPI.Shipped.txt) and free to change in any version. Call the generated
+/// <c>Update</c> kernels or <c>Optimizer&lt;TRule&gt;</c> instead.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Simd512<T> : ISimd<Simd512<T>, Vector512<T>, T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -9,6 +10,13 @@ namespace NumKit.Kernels;
 /// per-element forms on <see cref="ISimd{TSelf, TVector, T}"/>), and the lane functions the per-element
 /// forms apply lane by lane.
 /// </summary>
+/// <remarks>
+/// Part of <c>NumKit.Kernels</c>, the building blocks that generated kernels compile against in your
+/// project: public only so generated code can reach them, hidden from IntelliSense, outside the
+/// reviewed public API (PublicAPI.Shipped.txt) and free to change in any version. Call the generated
+/// <c>Update</c> kernels or <c>Optimizer&lt;TRule&gt;</c> instead.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class SimdMath
 {
     /// <summary>min(a, b) for per-step values, with the same NaN rule as the vector form.</summary>

@@ -2,7 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace NumKit.Kernels;
+namespace NumKit;
 
 /// <summary>
 /// Limits, on the current thread, the widest vector path kernels may take — so tests and benchmarks
