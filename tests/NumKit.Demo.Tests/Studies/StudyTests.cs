@@ -1,0 +1,108 @@
+using NumKit.Demo.Tune;
+using NumKit.Tuning;
+
+namespace NumKit.Demo.Tests.Studies;
+
+/// <summary>What a study guarantees whatever its storage: determinism of random and grid trials, pruning from the store.</summary>
+public sealed class StudyTests : IDisposable
+{
+    private static readonly SearchSpace s_space = MoonsSearch.Space;
+    private readonly string _folder = Directory.CreateTempSubdirectory("numkit-study-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("random")]
+    [InlineData("grid")]
+    public void Random_and_grid_trials_depend_only_on_the_seed_and_the_number_whatever_the_workers_and_finishing_order(string samplerName)
+    {
+        ISampler sampler = samplerName == "grid" ? new GridSampler(2) : RandomSampler.Instance;
+        int budget = samplerName == "grid" ? 16 : 40;
+        var options = new StudyOptions { Seed = 21, Budget = budget, Sampler = sampler };
+
+        // Each trial sleeps a different, seed-unrelated time, so finishing order differs between runs.
+        TrialObjective jittery = (trial, reporter, _) =>
+        {
+            Thread.Sleep((int)((trial.Seed ^ (ulong)Environment.TickCount64) % 7));
+            reporter.Report(0, trial["alpha"]);
+            return trial["alpha"];
+        };
+
+        string[] Run(IStudyStorage storage, int threads)
+        {
+            using (storage)
+            {
+                Study study = Study.CreateOrLoad(storage, "determinism", s_space, options);
+                study.RunAsync(jittery, threads).GetAwaiter().GetResult();
+                Assert.True(study.IsFinished());
+                return study.Trials().Select(t => t.Values!).ToArray();
+            }
+        }
+
+        string[] one = Run(new InMemoryStudyStorage(), 1);
+        string[] four = Run(new InMemoryStudyStorage(), 4);
+        string[] sqlite = Run(new SqliteStudyStorage(Path.Combine(_folder, samplerName + ".db")), 3);
+        Assert.Equal(budget, one.Length);
+        Assert.Equal(one, four);
+        Assert.Equal(one, sqlite);
+        for (int n = 0; n < budget; n++)
+        {
+            Assert.Equal(string.Join(",", sampler.Sample(s_space, n, 0, [], 21).Values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))), one[n]);
+        }
+
+        Assert.Equal(budget, one.Distinct().Count());
+    }
+
+    [Fact]
+    public void Pruning_compares_with_the_values_lower_numbered_trials_stored()
+    {
+        // Trial n reports n at every epoch, so every trial from the fifth on is above the median of those before it.
+        using var storage = new SqliteStudyStorage(Path.Combine(_folder, "prune.db"));
+        Study study = Study.CreateOrLoad(storage, "prune", s_space, new StudyOptions
+        {
+            Budget = 8,
+            Pruner = new MedianPruner(warmupEpochs: 2, minimumTrials: 4),
+        });
+        study.Work((trial, reporter, _) =>
+        {
+            for (int epoch = 0; epoch < 5; epoch++)
+            {
+                if (!reporter.Report(epoch, trial.Id))
+                {
+                    break;
+                }
+            }
+
+            return trial.Id;
+        });
+
+        IReadOnlyList<StoredTrial> trials = study.Trials();
+        Assert.All(trials.Take(4), t => Assert.Equal(StudyTrialState.Completed, t.State));
+        Assert.All(trials.Skip(4), t =>
+        {
+            Assert.Equal(StudyTrialState.Pruned, t.State);
+            Assert.Equal(2, t.Intermediate[^1].Epoch);
+        });
+        SearchResults results = study.Results();
+        Assert.Equal(4, results.Count(TrialStatus.Pruned));
+    }
+
+    [Fact]
+    public void A_joining_worker_takes_the_stored_settings_and_must_search_the_same_space()
+    {
+        using var storage = new InMemoryStudyStorage();
+        Study first = Study.CreateOrLoad(storage, "s", s_space, new StudyOptions { Seed = 7, Budget = 12 });
+        Study joined = Study.CreateOrLoad(storage, "s", s_space, new StudyOptions { Seed = 99, Budget = 500 });
+        Assert.Equal(first.StudyId, joined.StudyId);
+        Assert.Equal(7UL, joined.Settings.Seed);
+        Assert.Equal(12, joined.Settings.Budget);
+
+        var other = new SearchSpace(Dimension.Uniform("x", 0, 1));
+        Assert.Throws<ArgumentException>(() => Study.CreateOrLoad(storage, "s", other));
+        Assert.Throws<ArgumentException>(() => Study.CreateOrLoad(storage, "s", s_space, new StudyOptions { Sampler = new TpeSampler() }));
+    }
+}
