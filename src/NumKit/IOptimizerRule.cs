@@ -27,6 +27,19 @@ public interface IOptimizerRule<TSelf>
     /// <summary>The hyperparameters (the struct's public float properties), in declaration order.</summary>
     static abstract IReadOnlyList<string> HyperparameterNames { get; }
 
+    /// <summary>
+    /// The values the hyperparameter named <paramref name="hyperparameter"/> may take. A rule declares its ranges
+    /// by implementing this next to its properties; undeclared ones get <see cref="HyperparameterRange.Default"/>
+    /// (LearningRate 0 or more, anything else finite).
+    /// </summary>
+    static virtual HyperparameterRange RangeOf(string hyperparameter) => HyperparameterRange.Default(hyperparameter);
+
+    /// <summary>
+    /// Whether the per-element state named <paramref name="state"/> can never be negative (a running average of
+    /// squares, say), so a checkpoint holding a negative or NaN value for it is refused. False unless declared.
+    /// </summary>
+    static virtual bool IsNonNegativeState(string state) => false;
+
     /// <summary>Reads the hyperparameter at <paramref name="index"/> of <see cref="HyperparameterNames"/>.</summary>
     float GetHyperparameter(int index);
 

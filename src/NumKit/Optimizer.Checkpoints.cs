@@ -107,6 +107,8 @@ public partial class Optimizer<TRule, T>
             throw CheckpointFormat.Truncated(e);
         }
 
+        ValidateStaged(staged);
+
         // Commit: nothing above changed the optimizer.
         for (int group = 0; group < _plan.Count; group++)
         {

@@ -19,7 +19,7 @@ public partial class Optimizer<TRule, T>
     /// layout keeps the number of calls low.
     /// </remarks>
     /// <exception cref="InvalidOperationException">A step has already been applied (StepCount is not 0).</exception>
-    /// <exception cref="ArgumentException">No names were given, a name is not in the layout, is given twice, or is already in another added group.</exception>
+    /// <exception cref="ArgumentException">No names were given, a name is not in the layout, is given twice, or is already in another added group; or a hyperparameter of <paramref name="rule"/> is outside its range.</exception>
     public int AddGroup(TRule rule, params string[] tensorNames)
     {
         ArgumentNullException.ThrowIfNull(tensorNames);
@@ -29,6 +29,7 @@ public partial class Optimizer<TRule, T>
                 $"Parameter groups must be set before the first step; {StepCount} step(s) have been applied. Call Reset() first to start over.");
         }
 
+        ValidateRule(rule, "the new group", nameof(rule));
         int group = _plan.Add(rule, tensorNames);
         Reset();
         return group;

@@ -58,6 +58,7 @@ public partial class Optimizer<TRule, T>
         }
 
         ArgumentNullException.ThrowIfNull(layout);
+        ValidateRule(rule, "the rule", nameof(rule));
         _state = new StateStorage<T>(TRule.StateNames.Count, layout.ParameterCount);
         Layout = layout;
         ParameterCount = layout.ParameterCount;
@@ -90,6 +91,12 @@ public partial class Optimizer<TRule, T>
         get => _plan.Groups[0].Rule.LearningRate;
         set
         {
+            HyperparameterRange range = TRule.RangeOf(nameof(LearningRate));
+            if (!range.Contains(value))
+            {
+                ThrowOutOfRange(nameof(LearningRate), value, range, "every group", nameof(value));
+            }
+
             foreach (ParameterGroup<TRule> group in _plan.Groups)
             {
                 group.Rule.LearningRate = value;
@@ -109,7 +116,8 @@ public partial class Optimizer<TRule, T>
     /// </summary>
     /// <exception cref="InvalidOperationException">Another call (another thread's step) is running on this optimizer; nothing is changed.</exception>
     /// <exception cref="ArgumentException">
-    /// A span's length is not <see cref="ParameterCount"/>, or a gradient is NaN or ±Infinity and
+    /// A span's length is not <see cref="ParameterCount"/>, the gradients overlap the parameters,
+    /// a hyperparameter is outside its rule's range (<see cref="IOptimizerRule{TSelf}.RangeOf"/>), or a gradient is NaN or ±Infinity and
     /// <see cref="NonFiniteGradients"/> is <see cref="NonFiniteGradientPolicy.Throw"/>; nothing is changed.
     /// </exception>
     public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
@@ -117,7 +125,14 @@ public partial class Optimizer<TRule, T>
         using CallGuard call = Enter(StepCall);
         RequireParameterLength(parameters.Length, nameof(parameters));
         RequireParameterLength(gradients.Length, nameof(gradients));
-        int t = checked(StepCount + 1);
+        RequireNoOverlap(parameters, gradients);
+        if (StepCount == int.MaxValue)
+        {
+            throw new InvalidOperationException($"The optimizer has applied {int.MaxValue} steps, the most it counts; Reset() to start over. Nothing was changed.");
+        }
+
+        int t = StepCount + 1;
+        ValidateGroups();
         if (NonFiniteGradients != NonFiniteGradientPolicy.Unchecked && !TensorPrimitives.IsFiniteAll(gradients))
         {
             if (NonFiniteGradients == NonFiniteGradientPolicy.Throw)
@@ -246,6 +261,19 @@ public partial class Optimizer<TRule, T>
             $"The gradient of '{tensor.Name}' at index {index - tensor.Offset} (element {index} of {ParameterCount}) is {gradients[index]}; "
             + "the step was not applied and nothing changed (NonFiniteGradients is Throw).",
             nameof(gradients));
+    }
+
+    // Gradients that share memory with the parameters would be read after the step wrote them (by another
+    // vector, another thread's slice or another group's kernel call): the result would depend on the path and
+    // the split. Checked for the whole call here, before any kernel runs, as the kernels check each call.
+    private static void RequireNoOverlap(Span<T> parameters, ReadOnlySpan<T> gradients)
+    {
+        if (((ReadOnlySpan<T>)parameters).Overlaps(gradients, out int offset))
+        {
+            throw new ArgumentException(
+                $"'gradients' overlaps 'parameters' ({offset} elements from its start): a step would read gradients it has already overwritten. Nothing was changed.",
+                nameof(gradients));
+        }
     }
 
     private static ParameterLayout Flat(int parameterCount)

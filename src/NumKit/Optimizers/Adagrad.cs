@@ -36,4 +36,15 @@ public partial struct Adagrad
 
     /// <summary>Added to √sum so the step stays finite where the sum is zero.</summary>
     public float Epsilon { get; set; } = 1e-10f;
+
+    // The hyperparameters' ranges (PyTorch checks: every one ≥ 0); the optimizer refuses other values when they are set, before a step
+    // and in a checkpoint. LearningRate keeps the default: 0 or more.
+    static HyperparameterRange IOptimizerRule<Adagrad>.RangeOf(string hyperparameter) => hyperparameter switch
+    {
+        nameof(LearningRateDecay) or nameof(WeightDecay) or nameof(InitialAccumulator) or nameof(Epsilon) => HyperparameterRange.NonNegative,
+        _ => HyperparameterRange.Default(hyperparameter),
+    };
+
+    // Sums or averages of squares (or of magnitudes): never negative, so a checkpoint holding a negative value is refused.
+    static bool IOptimizerRule<Adagrad>.IsNonNegativeState(string state) => state is "sum";
 }

@@ -42,4 +42,16 @@ public partial struct Adam
 
     /// <summary>The L2 penalty λ, added to the gradient as λ·w (coupled: it passes through the moments).</summary>
     public float WeightDecay { get; set; }
+
+    // The hyperparameters' ranges (PyTorch checks: 0 ≤ β < 1 (β2 = 1 with ε = 0 divides zero by zero), ε ≥ 0, weight decay ≥ 0); the optimizer refuses other values when they are set, before a step
+    // and in a checkpoint. LearningRate keeps the default: 0 or more.
+    static HyperparameterRange IOptimizerRule<Adam>.RangeOf(string hyperparameter) => hyperparameter switch
+    {
+        nameof(Beta1) or nameof(Beta2) => HyperparameterRange.Fraction,
+        nameof(Epsilon) or nameof(WeightDecay) => HyperparameterRange.NonNegative,
+        _ => HyperparameterRange.Default(hyperparameter),
+    };
+
+    // Sums or averages of squares (or of magnitudes): never negative, so a checkpoint holding a negative value is refused.
+    static bool IOptimizerRule<Adam>.IsNonNegativeState(string state) => state is "v";
 }

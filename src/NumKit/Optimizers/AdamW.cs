@@ -38,4 +38,16 @@ public partial struct AdamW
 
     /// <summary>The decoupled weight decay λ: each step first shrinks w by the factor 1 − α·λ.</summary>
     public float WeightDecay { get; set; } = 1e-2f;
+
+    // The hyperparameters' ranges (PyTorch checks: 0 ≤ β < 1, ε ≥ 0, weight decay ≥ 0); the optimizer refuses other values when they are set, before a step
+    // and in a checkpoint. LearningRate keeps the default: 0 or more.
+    static HyperparameterRange IOptimizerRule<AdamW>.RangeOf(string hyperparameter) => hyperparameter switch
+    {
+        nameof(Beta1) or nameof(Beta2) => HyperparameterRange.Fraction,
+        nameof(Epsilon) or nameof(WeightDecay) => HyperparameterRange.NonNegative,
+        _ => HyperparameterRange.Default(hyperparameter),
+    };
+
+    // Sums or averages of squares (or of magnitudes): never negative, so a checkpoint holding a negative value is refused.
+    static bool IOptimizerRule<AdamW>.IsNonNegativeState(string state) => state is "v";
 }

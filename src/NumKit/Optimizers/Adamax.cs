@@ -36,4 +36,16 @@ public partial struct Adamax
 
     /// <summary>The L2 penalty λ, added to the gradient as λ·w.</summary>
     public float WeightDecay { get; set; }
+
+    // The hyperparameters' ranges (PyTorch checks: 0 ≤ β < 1, ε ≥ 0, weight decay ≥ 0); the optimizer refuses other values when they are set, before a step
+    // and in a checkpoint. LearningRate keeps the default: 0 or more.
+    static HyperparameterRange IOptimizerRule<Adamax>.RangeOf(string hyperparameter) => hyperparameter switch
+    {
+        nameof(Beta1) or nameof(Beta2) => HyperparameterRange.Fraction,
+        nameof(Epsilon) or nameof(WeightDecay) => HyperparameterRange.NonNegative,
+        _ => HyperparameterRange.Default(hyperparameter),
+    };
+
+    // Sums or averages of squares (or of magnitudes): never negative, so a checkpoint holding a negative value is refused.
+    static bool IOptimizerRule<Adamax>.IsNonNegativeState(string state) => state is "u";
 }

@@ -33,4 +33,13 @@ public partial struct Lion
 
     /// <summary>The decoupled weight decay λ.</summary>
     public float WeightDecay { get; set; }
+
+    // The hyperparameters' ranges (0 ≤ β ≤ 1, weight decay ≥ 0); the optimizer refuses other values when they are set, before a step
+    // and in a checkpoint. LearningRate keeps the default: 0 or more.
+    static HyperparameterRange IOptimizerRule<Lion>.RangeOf(string hyperparameter) => hyperparameter switch
+    {
+        nameof(Beta1) or nameof(Beta2) => HyperparameterRange.UnitInterval,
+        nameof(WeightDecay) => HyperparameterRange.NonNegative,
+        _ => HyperparameterRange.Default(hyperparameter),
+    };
 }

@@ -27,4 +27,12 @@ public partial struct Momentum
 
     /// <summary>The averaging factor β: the average spans about 1 / (1 − β) gradients (10 for 0.9).</summary>
     public float Beta { get; set; } = 0.9f;
+
+    // The hyperparameters' ranges (0 ≤ β ≤ 1: V is a weighted average of gradients); the optimizer refuses other values when they are set, before a step
+    // and in a checkpoint. LearningRate keeps the default: 0 or more.
+    static HyperparameterRange IOptimizerRule<Momentum>.RangeOf(string hyperparameter) => hyperparameter switch
+    {
+        nameof(Beta) => HyperparameterRange.UnitInterval,
+        _ => HyperparameterRange.Default(hyperparameter),
+    };
 }

@@ -56,4 +56,16 @@ public partial struct NAdam
 
     /// <summary>ψ in the momentum schedule μ_t = β1·(1 − ½·0.96^(t·ψ)) (PyTorch's <c>momentum_decay</c>).</summary>
     public float MomentumDecay { get; set; } = 4e-3f;
+
+    // The hyperparameters' ranges (PyTorch checks: 0 ≤ β < 1, ε ≥ 0, weight decay ≥ 0, momentum decay ≥ 0); the optimizer refuses other values when they are set, before a step
+    // and in a checkpoint. LearningRate keeps the default: 0 or more.
+    static HyperparameterRange IOptimizerRule<NAdam>.RangeOf(string hyperparameter) => hyperparameter switch
+    {
+        nameof(Beta1) or nameof(Beta2) => HyperparameterRange.Fraction,
+        nameof(Epsilon) or nameof(WeightDecay) or nameof(MomentumDecay) => HyperparameterRange.NonNegative,
+        _ => HyperparameterRange.Default(hyperparameter),
+    };
+
+    // Sums or averages of squares (or of magnitudes): never negative, so a checkpoint holding a negative value is refused.
+    static bool IOptimizerRule<NAdam>.IsNonNegativeState(string state) => state is "v";
 }

@@ -31,4 +31,12 @@ public partial struct Nesterov
 
     /// <summary>The L2 penalty λ, added to the gradient as λ·w.</summary>
     public float WeightDecay { get; set; }
+
+    // The hyperparameters' ranges (PyTorch checks: momentum ≥ 0, weight decay ≥ 0); the optimizer refuses other values when they are set, before a step
+    // and in a checkpoint. LearningRate keeps the default: 0 or more.
+    static HyperparameterRange IOptimizerRule<Nesterov>.RangeOf(string hyperparameter) => hyperparameter switch
+    {
+        nameof(Momentum) or nameof(WeightDecay) => HyperparameterRange.NonNegative,
+        _ => HyperparameterRange.Default(hyperparameter),
+    };
 }

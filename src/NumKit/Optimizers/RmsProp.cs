@@ -34,4 +34,16 @@ public partial struct RmsProp
 
     /// <summary>The L2 penalty λ, added to the gradient as λ·w.</summary>
     public float WeightDecay { get; set; }
+
+    // The hyperparameters' ranges (0 ≤ β ≤ 1 (past 1, v could turn negative), ε ≥ 0, weight decay ≥ 0); the optimizer refuses other values when they are set, before a step
+    // and in a checkpoint. LearningRate keeps the default: 0 or more.
+    static HyperparameterRange IOptimizerRule<RmsProp>.RangeOf(string hyperparameter) => hyperparameter switch
+    {
+        nameof(Beta) => HyperparameterRange.UnitInterval,
+        nameof(Epsilon) or nameof(WeightDecay) => HyperparameterRange.NonNegative,
+        _ => HyperparameterRange.Default(hyperparameter),
+    };
+
+    // Sums or averages of squares (or of magnitudes): never negative, so a checkpoint holding a negative value is refused.
+    static bool IOptimizerRule<RmsProp>.IsNonNegativeState(string state) => state is "v";
 }

@@ -25,4 +25,12 @@ public partial struct Sgd
 
     /// <summary>The L2 penalty λ, added to the gradient as λ·w (PyTorch's <c>weight_decay</c>).</summary>
     public float WeightDecay { get; set; }
+
+    // The hyperparameters' ranges (PyTorch checks: weight decay ≥ 0); the optimizer refuses other values when they are set, before a step
+    // and in a checkpoint. LearningRate keeps the default: 0 or more.
+    static HyperparameterRange IOptimizerRule<Sgd>.RangeOf(string hyperparameter) => hyperparameter switch
+    {
+        nameof(WeightDecay) => HyperparameterRange.NonNegative,
+        _ => HyperparameterRange.Default(hyperparameter),
+    };
 }

@@ -1,0 +1,52 @@
+using System;
+using System.Globalization;
+
+namespace NumKit;
+
+/// <summary>
+/// The values a hyperparameter may take: a finite number from <see cref="Minimum"/> to <see cref="Maximum"/>
+/// (the maximum excluded when <see cref="MaximumExcluded"/>). A rule declares each hyperparameter's range next to
+/// its properties (<c>IOptimizerRule&lt;TSelf&gt;.RangeOf</c>); the optimizer checks every hyperparameter against it
+/// when it is set through the optimizer, before every step and when a checkpoint loads.
+/// </summary>
+public readonly record struct HyperparameterRange(float Minimum, float Maximum, bool MaximumExcluded = false)
+{
+    /// <summary>Any finite number: the default for a hyperparameter its rule does not declare.</summary>
+    public static HyperparameterRange Finite { get; } = new(float.MinValue, float.MaxValue);
+
+    /// <summary>0 or more: learning rates, ε, weight decay.</summary>
+    public static HyperparameterRange NonNegative { get; } = new(0, float.MaxValue);
+
+    /// <summary>0 ≤ x &lt; 1: a decay rate whose average must forget (PyTorch's range for Adam's betas).</summary>
+    public static HyperparameterRange Fraction { get; } = new(0, 1, MaximumExcluded: true);
+
+    /// <summary>0 ≤ x ≤ 1.</summary>
+    public static HyperparameterRange UnitInterval { get; } = new(0, 1);
+
+    /// <summary>
+    /// The range of a hyperparameter no rule declares: <see cref="NonNegative"/> for <c>LearningRate</c> (every rule's,
+    /// as PyTorch checks it), <see cref="Finite"/> for any other.
+    /// </summary>
+    public static HyperparameterRange Default(string hyperparameter)
+        => hyperparameter == "LearningRate" ? NonNegative : Finite;
+
+    /// <summary>Whether <paramref name="value"/> is a finite number in the range.</summary>
+    public bool Contains(float value)
+        => float.IsFinite(value) && value >= Minimum && (MaximumExcluded ? value < Maximum : value <= Maximum);
+
+    /// <summary>The range as it is written in messages: "[0, 1)", "0 or more", "any finite number".</summary>
+    public override string ToString()
+    {
+        if (Minimum == float.MinValue && Maximum == float.MaxValue)
+        {
+            return "any finite number";
+        }
+
+        if (Maximum == float.MaxValue)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{Minimum} or more (finite)");
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"[{Minimum}, {Maximum}{(MaximumExcluded ? ")" : "]")}");
+    }
+}
