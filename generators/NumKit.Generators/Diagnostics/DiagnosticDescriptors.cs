@@ -28,8 +28,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TypeMismatch = Error("NK0015", "Number and condition mixed", "{0}");
     public static readonly DiagnosticDescriptor InvalidInitialValue = Error("NK0016", "Invalid initial value", "Invalid initial value: {0}");
     public static readonly DiagnosticDescriptor EquationsNotConstant = Error("NK0017", "Equations are not a constant string", "The [{0}] equations must be a constant string");
-    public static readonly DiagnosticDescriptor InvalidNumber = Error("NK0018", "Invalid number", "'{0}' is not a valid number");
+    public static readonly DiagnosticDescriptor InvalidNumber = Error("NK0018", "Invalid number", "'{0}' is not a valid number{1}");
     public static readonly DiagnosticDescriptor StateNotAllowed = Error("NK0020", "A schedule keeps no state", "'{0}' is read before it is assigned, but a schedule is a function of the step alone and keeps no state; assign it first");
+    public static readonly DiagnosticDescriptor SelfAssignment = Error("NK0021", "Assignment of a name to itself", "'{0} = {0}' changes nothing; remove it, or assign '{0}' a new value");
+    public static readonly DiagnosticDescriptor ConstantNotFinite = Error("NK0022", "Constant arithmetic without a finite value", "'{0}' {1} on every step; the equations must compute finite values from constants");
+    public static readonly DiagnosticDescriptor ReservedMemberName = Error("NK0023", "Member name taken by the generated code", "'{0}' is the name of the generated {1}; rename the member");
+    public static readonly DiagnosticDescriptor TooManyStates = Error("NK0024", "Too many state buffers", "The equations keep {0} state values; a rule may keep at most {1}");
     public static readonly DiagnosticDescriptor UnsupportedDeclaration = Error("NK0019", "Unsupported declaration", "The [{2}] type '{0}' cannot be generated: {1}");
 
     /// <summary>The descriptor of a problem kind: NK and the kind's number, four digits.</summary>
@@ -54,6 +58,10 @@ internal static class DiagnosticDescriptors
         ProblemKind.EquationsNotConstant => EquationsNotConstant,
         ProblemKind.InvalidNumber => InvalidNumber,
         ProblemKind.StateNotAllowed => StateNotAllowed,
+        ProblemKind.SelfAssignment => SelfAssignment,
+        ProblemKind.ConstantNotFinite => ConstantNotFinite,
+        ProblemKind.ReservedMemberName => ReservedMemberName,
+        ProblemKind.TooManyStates => TooManyStates,
         _ => UnsupportedDeclaration,
     };
 

@@ -100,17 +100,58 @@ internal sealed class Checker
 
     private bool IsHyperparameter(string name) => _members.TryGetValue(name, out HostMember? member) && member.IsHyperparameter;
 
+    private string _text = string.Empty;
+
     private CheckedSpec Run(string text, List<Statement> all)
     {
-        List<Statement> updates = all.Where(s => !s.IsInitializer).ToList();
+        _text = text;
+        List<Statement> written = all.Where(s => !s.IsInitializer).ToList();
+        List<Statement> updates = WithoutSelfAssignments(written);
         CollectTargets(updates);
         ResolveReads(updates);
         InferRates(updates);
         List<TypedStatement> typed = TypeStatements(updates);
         CheckInitializers(all.Where(s => s.IsInitializer));
-        CheckParameterUpdated(text, updates);
+        foreach (TypedStatement statement in typed)
+        {
+            CheckConstants(text, statement.Value);
+        }
+
+        CheckParameterUpdated(text, written);
         ReportUnused(updates);
         return new CheckedSpec(_dialect, typed, _variables);
+    }
+
+    // 'm = m' changes nothing (and is C#'s CS1717 in the kernel): one diagnostic, and the statement is
+    // otherwise ignored, with its name treated as assigned so no "unknown name" follows from it.
+    private List<Statement> WithoutSelfAssignments(List<Statement> updates)
+    {
+        var kept = new List<Statement>();
+        foreach (Statement statement in updates)
+        {
+            if (statement.Value is NameExpr name && name.Name == statement.Target)
+            {
+                Report(ProblemKind.SelfAssignment, statement.Span, statement.Target);
+                _skippedTargets.Add(statement.Target);
+            }
+            else
+            {
+                kept.Add(statement);
+            }
+        }
+
+        return kept;
+    }
+
+    // Constant arithmetic without a finite value (g / 0, sqrt(-1), log(0)) would be NaN or infinite on every step.
+    private void CheckConstants(string text, TypedExpr expr)
+    {
+        foreach (Constants.Finding finding in Constants.Check(expr))
+        {
+            EquationSpan span = finding.Node.Syntax.Span;
+            string written = span.Start >= 0 && span.Start + span.Length <= text.Length ? text.Substring(span.Start, span.Length) : Printer.Print(finding.Node.Syntax);
+            Report(ProblemKind.ConstantNotFinite, span, written, finding.Reason);
+        }
     }
 
     // Every name a statement assigns, and the assignments that are not allowed.
@@ -444,6 +485,7 @@ internal sealed class Checker
             if (valid && TypeOf(init.Value) is { Type: ValueType.Number } initial)
             {
                 variable.Initializer = initial;
+                CheckConstants(_text, initial);
             }
         }
     }

@@ -271,10 +271,20 @@ internal sealed class Parser
         {
             case TokenKind.Number:
                 _position++;
-                if (!double.TryParse(token.Text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out double value)
-                    || double.IsInfinity(value))
+                if (!double.TryParse(token.Text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out double value))
                 {
-                    throw Error(ProblemKind.InvalidNumber, token.Span, token.Text);
+                    throw Error(ProblemKind.InvalidNumber, token.Span, token.Text, string.Empty);
+                }
+
+                // The kernels run in float too: a literal must be a finite float, and not 0 unless it is written as 0.
+                if (double.IsInfinity(value) || System.Math.Abs(value) > float.MaxValue)
+                {
+                    throw Error(ProblemKind.InvalidNumber, token.Span, token.Text, ": it is beyond the largest float (about 3.4e38), so it would be infinity");
+                }
+
+                if ((value == 0 && WritesNonZeroDigit(token.Text)) || (value != 0 && (float)value == 0))
+                {
+                    throw Error(ProblemKind.InvalidNumber, token.Span, token.Text, ": it is below the smallest float (about 1.4e-45), so it would be 0");
                 }
 
                 return new NumberExpr(value, token.Text, token.Span);
@@ -356,6 +366,25 @@ internal sealed class Parser
         for (int i = _position; _tokens[i].Kind is not (TokenKind.EndOfLine or TokenKind.EndOfText); i++)
         {
             if (_tokens[i].Kind == TokenKind.Unknown)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Whether a number's digits before its exponent include one that is not 0.
+    private static bool WritesNonZeroDigit(string text)
+    {
+        foreach (char c in text)
+        {
+            if (c is 'e' or 'E')
+            {
+                break;
+            }
+
+            if (c is >= '1' and <= '9')
             {
                 return true;
             }

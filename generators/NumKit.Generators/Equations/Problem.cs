@@ -25,6 +25,10 @@ internal enum ProblemKind
     InvalidNumber = 18,
     UnsupportedDeclaration = 19,
     StateNotAllowed = 20,
+    SelfAssignment = 21,
+    ConstantNotFinite = 22,
+    ReservedMemberName = 23,
+    TooManyStates = 24,
 }
 
 /// <summary>One problem in a spec: its kind, where it is in the equations text, and the message arguments.</summary>
