@@ -9,9 +9,13 @@ namespace NumKit.Generators;
 public sealed partial class OptimizerGenerator
 {
     private const string Kernels = "global::NumKit.Kernels";
-    private const string TConstraint = "where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>";
-    private const string VConstraint = "where V : struct, " + Kernels + ".ISimd<V, TVector, T>";
-    private const string TVectorConstraint = "where TVector : struct";
+
+    /// <summary>Rules with more state values (per element and per step together) are an NK diagnostic: see the README's limits.</summary>
+    internal const int MaxStates = 1024;
+
+    // Up to this many spans the kernel checks every pair for overlap (a few inlined comparisons); past it, one
+    // sort by address (KernelGuard.RequireDisjoint), so the checks and their source grow linearly.
+    private const int MaxPairwiseSpans = 8;
 
     /// <summary>Writes the generated half of one rule. Sees only the spec: strings, records and the plan.</summary>
     internal static string Emit(RuleHost spec, RulePlan plan)
@@ -82,7 +86,10 @@ public sealed partial class OptimizerGenerator
         private readonly string _type;
         private readonly string _interface;
         private readonly PlanNames _names;
+        private readonly MemberNames _m;
+        private readonly string _t;
         private readonly List<(string Name, string Identifier)> _spans;
+        private readonly Dictionary<string, string> _publicNames = new();
         private readonly Dictionary<string, string> _refs = new();
 
         public RuleWriter(IndentedWriter writer, RuleHost spec, RulePlan plan)
@@ -92,7 +99,9 @@ public sealed partial class OptimizerGenerator
             _plan = plan;
             _type = spec.TypeName;
             _interface = $"global::NumKit.IOptimizerRule<{_type}>";
-            _names = new PlanNames(plan);
+            _m = new MemberNames(spec, plan);
+            _t = _m.T;
+            _names = new PlanNames(plan, _m.TypeParameters);
 
             // w, g and each per-element state are spans, each walked by a ref named after it.
             _spans = new List<(string, string)> { (Language.Parameter, _names.Of(Language.Parameter)), (Language.Gradient, _names.Of(Language.Gradient)) };
@@ -101,6 +110,29 @@ public sealed partial class OptimizerGenerator
             {
                 _refs[identifier] = _names.Fresh(identifier.TrimStart('@') + "Ref");
             }
+
+            // The raw kernels' parameters read as C#: camelCase of the state's name (mu_product -> muProduct, V -> v).
+            var taken = new HashSet<string> { "rule", "t", Language.Parameter, Language.Gradient };
+            foreach (StateSlot state in plan.ElementStates.Concat(plan.ScalarStates))
+            {
+                _publicNames[state.Name] = PublicParameterName(state.Name, taken);
+            }
+        }
+
+        private string TConstraint => $"where {_t} : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<{_t}>";
+
+        private string VConstraint => $"where {_m.V} : struct, {Kernels}.ISimd<{_m.V}, {_m.TVector}, {_t}>";
+
+        private string TVectorConstraint => $"where {_m.TVector} : struct";
+
+        /// <summary>A span's name as the caller knows it: the raw kernel's parameter name.</summary>
+        private string PublicName(string name) => _publicNames.TryGetValue(name, out string? publicName) ? publicName : name;
+
+        /// <summary>A per-element expression, with the vector operations on the kernel's (possibly renamed) V.</summary>
+        private string Vector(PlanExpr expr)
+        {
+            string text = CSharpExpression.Vector(expr, _names);
+            return _m.V == "V" ? text : System.Text.RegularExpressions.Regex.Replace(text, @"(?<![\w.@])V\.", _m.V + ".");
         }
 
         private string Id(StateSlot state) => _names.Of(state.Name);
@@ -120,6 +152,7 @@ public sealed partial class OptimizerGenerator
             WriteInitialValues();
             WritePublicKernels();
             WritePackedKernels();
+            WriteSpanNames();
             WriteUpdateCore();
             WriteSweep();
             WritePerStepStruct();
@@ -166,9 +199,9 @@ public sealed partial class OptimizerGenerator
             _w.Line();
             _w.Line($"static string {_interface}.Equations => Equations;");
             _w.Line();
-            WriteNames("StateNames", "s_stateNames", _plan.ElementStates.Select(s => s.Name));
-            WriteNames("ScalarStateNames", "s_scalarStateNames", _plan.ScalarStates.Select(s => s.Name));
-            WriteNames("HyperparameterNames", "s_hyperparameterNames", _spec.Hyperparameters.Select(h => h.Name));
+            WriteNames("StateNames", _m.StateNames, _plan.ElementStates.Select(s => s.Name));
+            WriteNames("ScalarStateNames", _m.ScalarStateNames, _plan.ScalarStates.Select(s => s.Name));
+            WriteNames("HyperparameterNames", _m.HyperparameterNames, _spec.Hyperparameters.Select(h => h.Name));
         }
 
         private void WriteNames(string property, string field, IEnumerable<string> names)
@@ -255,18 +288,18 @@ public sealed partial class OptimizerGenerator
                 _w.Line("/// <param name=\"g\">The gradients, one per parameter.</param>");
                 foreach (StateSlot state in _plan.ElementStates)
                 {
-                    _w.Line($"/// <param name=\"{Id(state).TrimStart('@')}\">State <c>{Xml(state.Name)}</c>, one value per parameter, updated in place.</param>");
+                    _w.Line($"/// <param name=\"{PublicName(state.Name).TrimStart('@')}\">State <c>{Xml(state.Name)}</c> of the equations, one value per parameter, updated in place.</param>");
                 }
 
                 foreach (StateSlot state in _plan.ScalarStates)
                 {
-                    _w.Line($"/// <param name=\"{Id(state).TrimStart('@')}\">Per-step state <c>{Xml(state.Name)}</c>, updated in place.</param>");
+                    _w.Line($"/// <param name=\"{PublicName(state.Name).TrimStart('@')}\">Per-step state <c>{Xml(state.Name)}</c> of the equations, updated in place.</param>");
                 }
 
                 _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length differs from <paramref name=\"w\"/>'s, or two spans overlap; nothing is written.</exception>");
                 _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"t\"/> is less than 1; nothing is written.</exception>");
                 _w.Line($"public static void Update({Parameters(precision)})");
-                _w.Indent().Line($"=> UpdateCore({Arguments()});").Unindent();
+                _w.Indent().Line($"=> {_m.UpdateCore}({Arguments()});").Unindent();
                 _w.Line();
             }
         }
@@ -274,16 +307,16 @@ public sealed partial class OptimizerGenerator
         private string Parameters(string t)
         {
             var parameters = new List<string> { $"in {_type} rule", "int t", $"global::System.Span<{t}> w", $"global::System.ReadOnlySpan<{t}> g" };
-            parameters.AddRange(_plan.ElementStates.Select(s => $"global::System.Span<{t}> {Id(s)}"));
-            parameters.AddRange(_plan.ScalarStates.Select(s => $"ref double {Id(s)}"));
+            parameters.AddRange(_plan.ElementStates.Select(s => $"global::System.Span<{t}> {PublicName(s.Name)}"));
+            parameters.AddRange(_plan.ScalarStates.Select(s => $"ref double {PublicName(s.Name)}"));
             return string.Join(", ", parameters);
         }
 
         private string Arguments()
         {
             var arguments = new List<string> { "in rule", "t", "w", "g" };
-            arguments.AddRange(_plan.ElementStates.Select(Id));
-            arguments.AddRange(_plan.ScalarStates.Select(s => "ref " + Id(s)));
+            arguments.AddRange(_plan.ElementStates.Select(s => PublicName(s.Name)));
+            arguments.AddRange(_plan.ScalarStates.Select(s => "ref " + PublicName(s.Name)));
             return string.Join(", ", arguments);
         }
 
@@ -293,12 +326,12 @@ public sealed partial class OptimizerGenerator
             foreach (string precision in new[] { "float", "double" })
             {
                 _w.Line($"static void {_interface}.Step(in {_type} rule, int t, global::System.Span<{precision}> w, global::System.ReadOnlySpan<{precision}> g, global::System.Span<{precision}> state, int stateStride, global::System.Span<double> scalarState)");
-                _w.Indent().Line("=> StepPacked(in rule, t, w, g, state, stateStride, scalarState);").Unindent();
+                _w.Indent().Line($"=> {_m.StepPacked}(in rule, t, w, g, state, stateStride, scalarState);").Unindent();
                 _w.Line();
             }
 
             _w.Line("/// <summary>Splits the packed state (buffer k at k * stateStride) into its buffers and runs the kernel.</summary>");
-            _w.Line($"private static void StepPacked<T>(in {_type} rule, int t, global::System.Span<T> w, global::System.ReadOnlySpan<T> g, global::System.Span<T> state, int stateStride, global::System.Span<double> scalarState)");
+            _w.Line($"private static void {_m.StepPacked}<{_t}>(in {_type} rule, int t, global::System.Span<{_t}> w, global::System.ReadOnlySpan<{_t}> g, global::System.Span<{_t}> state, int stateStride, global::System.Span<double> scalarState)");
             _w.Indent().Line(TConstraint).Unindent();
             _w.Open();
             _w.Line($"{Kernels}.KernelGuard.RequirePackedState(state.Length, {_plan.ElementStates.Count}, w.Length, stateStride, nameof(state));");
@@ -314,7 +347,7 @@ public sealed partial class OptimizerGenerator
                 arguments.Add($"ref scalarState[{i}]");
             }
 
-            _w.Line($"UpdateCore({string.Join(", ", arguments)});");
+            _w.Line($"{_m.UpdateCore}({string.Join(", ", arguments)});");
             _w.Close();
             _w.Line();
         }
@@ -327,29 +360,23 @@ public sealed partial class OptimizerGenerator
 
         private void WriteUpdateCore()
         {
-            var parameters = new List<string> { $"in {_type} rule", "int t", "global::System.Span<T> w", "global::System.ReadOnlySpan<T> g" };
-            parameters.AddRange(_plan.ElementStates.Select(s => $"global::System.Span<T> {Id(s)}"));
+            var parameters = new List<string> { $"in {_type} rule", "int t", $"global::System.Span<{_t}> w", $"global::System.ReadOnlySpan<{_t}> g" };
+            parameters.AddRange(_plan.ElementStates.Select(s => $"global::System.Span<{_t}> {Id(s)}"));
             parameters.AddRange(_plan.ScalarStates.Select(s => $"ref double {Id(s)}"));
             _w.Line("/// <summary>The kernel for either precision: checks, per-step values, then the loop at each vector width.</summary>");
             _w.Line(AggressiveOptimization);
-            _w.Line($"private static void UpdateCore<T>({string.Join(", ", parameters)})");
+            _w.Line($"private static void {_m.UpdateCore}<{_t}>({string.Join(", ", parameters)})");
             _w.Indent().Line(TConstraint).Unindent();
             _w.Open();
 
             _w.Line("// Refuse bad arguments before anything is written.");
             _w.Line($"{Kernels}.KernelGuard.RequireStep(t);");
-            foreach ((string _, string id) in _spans.Skip(1))
+            foreach ((string name, string id) in _spans.Skip(1))
             {
-                _w.Line($"{Kernels}.KernelGuard.RequireLength({id}.Length, w.Length, \"{id.TrimStart('@')}\");");
+                _w.Line($"{Kernels}.KernelGuard.RequireLength({id}.Length, w.Length, \"{PublicName(name).TrimStart('@')}\");");
             }
 
-            for (int i = 0; i < _spans.Count; i++)
-            {
-                for (int j = i + 1; j < _spans.Count; j++)
-                {
-                    _w.Line($"{Kernels}.KernelGuard.RequireDisjoint<T>({_spans[i].Identifier}, {_spans[j].Identifier}, \"{_spans[i].Identifier.TrimStart('@')}\", \"{_spans[j].Identifier.TrimStart('@')}\");");
-                }
-            }
+            WriteOverlapChecks();
 
             _w.Line();
             WritePerStepWork();
@@ -360,7 +387,7 @@ public sealed partial class OptimizerGenerator
             _w.Line("nuint index = 0;");
             foreach ((string _, string id) in _spans)
             {
-                _w.Line($"ref T {_refs[id]} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({id});");
+                _w.Line($"ref {_t} {_refs[id]} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({id});");
             }
 
             string sweepArguments = string.Join(", ", new[] { "index", "length" }
@@ -368,15 +395,90 @@ public sealed partial class OptimizerGenerator
                 .Concat(_spans.Select(s => "ref " + _refs[s.Identifier])));
             foreach (string width in new[] { "Simd512", "Simd256", "Simd128" })
             {
-                _w.Line($"if ({Kernels}.{width}<T>.IsEnabled)").Open();
-                _w.Line($"index = Sweep<T, global::System.Runtime.Intrinsics.Vector{width.Substring(4)}<T>, {Kernels}.{width}<T>>({sweepArguments});");
+                _w.Line($"if ({Kernels}.{width}<{_t}>.IsEnabled)").Open();
+                _w.Line($"index = {_m.Sweep}<{_t}, global::System.Runtime.Intrinsics.Vector{width.Substring(4)}<{_t}>, {Kernels}.{width}<{_t}>>({sweepArguments});");
                 _w.Close();
                 _w.Line();
             }
 
-            _w.Line($"Sweep<T, T, {Kernels}.Scalar<T>>({sweepArguments});");
+            _w.Line($"{_m.Sweep}<{_t}, {_t}, {Kernels}.Scalar<{_t}>>({sweepArguments});");
             _w.Close();
             _w.Line();
+        }
+
+        // Every pair for a few spans; past that one sort by address, so the source and the work grow linearly.
+        private void WriteOverlapChecks()
+        {
+            if (_spans.Count <= MaxPairwiseSpans)
+            {
+                for (int i = 0; i < _spans.Count; i++)
+                {
+                    for (int j = i + 1; j < _spans.Count; j++)
+                    {
+                        _w.Line($"{Kernels}.KernelGuard.RequireDisjoint<{_t}>({_spans[i].Identifier}, {_spans[j].Identifier}, \"{SpanName(i)}\", \"{SpanName(j)}\");");
+                    }
+                }
+
+                return;
+            }
+
+            _w.Line("// No two spans overlap: their addresses, sorted. A collection may move memory, so the addresses are");
+            _w.Line("// taken again if one ran meanwhile (every collection counts in generation 0).");
+            _w.Line($"global::System.Span<{Kernels}.KernelGuard.SpanRegion> regions = stackalloc {Kernels}.KernelGuard.SpanRegion[{_spans.Count}];");
+            _w.Line("int collections;");
+            _w.Line("do").Open();
+            _w.Line("collections = global::System.GC.CollectionCount(0);");
+            for (int i = 0; i < _spans.Count; i++)
+            {
+                _w.Line($"regions[{i}] = {Kernels}.KernelGuard.Region<{_t}>({_spans[i].Identifier}, {i});");
+            }
+
+            _w.Close();
+            _w.Line("while (collections != global::System.GC.CollectionCount(0));");
+            _w.Line($"{Kernels}.KernelGuard.RequireDisjoint(regions, {_m.SpanNames});");
+        }
+
+        private string SpanName(int i) => PublicName(_spans[i].Name).TrimStart('@');
+
+        private void WriteSpanNames()
+        {
+            if (_spans.Count > MaxPairwiseSpans)
+            {
+                _w.Line($"private static readonly string[] {_m.SpanNames} = {{ {string.Join(", ", _spans.Select((_, i) => StringLiteral(SpanName(i))))} }};");
+                _w.Line();
+            }
+        }
+
+        private static string PublicParameterName(string name, HashSet<string> taken)
+        {
+            var builder = new System.Text.StringBuilder();
+            bool upper = false;
+            foreach (char c in name)
+            {
+                if (c == '_')
+                {
+                    upper = builder.Length > 0;
+                    continue;
+                }
+
+                builder.Append(builder.Length == 0 ? char.ToLowerInvariant(c) : upper ? char.ToUpperInvariant(c) : c);
+                upper = false;
+            }
+
+            string preferred = builder.Length == 0 ? "state" : builder.ToString();
+            if (Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(preferred) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
+                || Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetContextualKeywordKind(preferred) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None)
+            {
+                preferred += "State";
+            }
+
+            string candidate = preferred;
+            for (int i = 2; !taken.Add(candidate); i++)
+            {
+                candidate = preferred + i;
+            }
+
+            return candidate;
         }
 
         private void WritePerStepWork()
@@ -402,13 +504,13 @@ public sealed partial class OptimizerGenerator
             if (_plan.Hoisted.Count > 0)
             {
                 _w.Line("// The per-step values the per-element equations use, hoisted out of the loop and converted to T once.");
-                _w.Line("var perStep = new PerStep<T>(");
+                _w.Line($"var perStep = new {_m.PerStep}<{_t}>(");
                 _w.Indent();
                 for (int i = 0; i < _plan.Hoisted.Count; i++)
                 {
                     HoistedValue hoisted = _plan.Hoisted[i];
                     string value = CSharpExpression.Scalar(hoisted.Value, _names);
-                    string converted = hoisted.IsCondition ? value : $"T.CreateTruncating({value})";
+                    string converted = hoisted.IsCondition ? value : $"{_t}.CreateTruncating({value})";
                     string separator = i == _plan.Hoisted.Count - 1 ? ");" : ",";
                     string comment = _names.Hoisted(i) == hoisted.Equation ? string.Empty : " // " + hoisted.Equation;
                     _w.Line($"{converted}{separator}{comment}");
@@ -432,16 +534,16 @@ public sealed partial class OptimizerGenerator
             var parameters = new List<string> { "nuint index", "nuint length" };
             if (_plan.Hoisted.Count > 0)
             {
-                parameters.Add("in PerStep<T> perStep");
+                parameters.Add($"in {_m.PerStep}<{_t}> perStep");
             }
 
-            parameters.AddRange(_spans.Select(s => "ref T " + _refs[s.Identifier]));
+            parameters.AddRange(_spans.Select(s => $"ref {_t} " + _refs[s.Identifier]));
             _w.Line("/// <summary>");
             _w.Line("/// Runs the per-element equations over whole blocks of V.Count elements from <paramref name=\"index\"/>,");
             _w.Line("/// loading and storing each element of every span once; returns where the next width takes over.");
             _w.Line("/// </summary>");
             _w.Line(AggressiveOptimization);
-            _w.Line($"private static nuint Sweep<T, TVector, V>({string.Join(", ", parameters)})");
+            _w.Line($"private static nuint {_m.Sweep}<{_t}, {_m.TVector}, {_m.V}>({string.Join(", ", parameters)})");
             _w.Indent().Line(TConstraint).Line(TVectorConstraint).Line(VConstraint).Unindent();
             _w.Open();
             for (int i = 0; i < _plan.Hoisted.Count; i++)
@@ -451,7 +553,7 @@ public sealed partial class OptimizerGenerator
                 string comment = name == hoisted.Equation ? string.Empty : " // " + hoisted.Equation;
                 _w.Line(hoisted.IsCondition
                     ? $"bool {name} = perStep.{name};{comment}"
-                    : $"TVector {name} = V.Broadcast(perStep.{name});{comment}");
+                    : $"{_m.TVector} {name} = {_m.V}.Broadcast(perStep.{name});{comment}");
             }
 
             if (_plan.Hoisted.Count > 0)
@@ -459,7 +561,7 @@ public sealed partial class OptimizerGenerator
                 _w.Line();
             }
 
-            _w.Line("for (; index + (nuint)V.Count <= length; index += (nuint)V.Count)").Open();
+            _w.Line($"for (; index + (nuint){_m.V}.Count <= length; index += (nuint){_m.V}.Count)").Open();
 
             // Each span is loaded just before the first statement that uses it, so the JIT can fold the
             // load into that statement's arithmetic; each is still loaded once and stored once.
@@ -478,21 +580,21 @@ public sealed partial class OptimizerGenerator
                 {
                     if (!loaded.Contains(id) && assignment.Value.ReadsElement(name))
                     {
-                        _w.Line($"TVector {id} = V.Load(ref {_refs[id]}, index);");
+                        _w.Line($"{_m.TVector} {id} = {_m.V}.Load(ref {_refs[id]}, index);");
                         loaded.Add(id);
                     }
                 }
 
                 string target = _names.Of(assignment.Target);
                 bool declaresSpan = _refs.ContainsKey(target) && loaded.Add(target);
-                string declaration = assignment.Declares || declaresSpan ? "TVector " : string.Empty;
-                _w.Line($"{declaration}{target} = {CSharpExpression.Vector(assignment.Value, _names)};");
+                string declaration = assignment.Declares || declaresSpan ? _m.TVector + " " : string.Empty;
+                _w.Line($"{declaration}{target} = {Vector(assignment.Value)};");
             }
 
             _w.Line();
             foreach ((string name, string id) in _spans.Where(s => s.Name != "g"))
             {
-                _w.Line($"V.Store({id}, ref {_refs[id]}, index);");
+                _w.Line($"{_m.V}.Store({id}, ref {_refs[id]}, index);");
             }
 
             _w.Close();
@@ -510,18 +612,18 @@ public sealed partial class OptimizerGenerator
             }
 
             _w.Line("/// <summary>The per-step values the loop reads, computed once per step.</summary>");
-            _w.Line("private readonly struct PerStep<T>");
+            _w.Line($"private readonly struct {_m.PerStep}<{_t}>");
             _w.Indent().Line(TConstraint).Unindent();
             _w.Open();
             for (int i = 0; i < _plan.Hoisted.Count; i++)
             {
                 _w.Line($"/// <summary><c>{Xml(_plan.Hoisted[i].Equation)}</c></summary>");
-                _w.Line($"public readonly {(_plan.Hoisted[i].IsCondition ? "bool" : "T")} {_names.Hoisted(i)};");
+                _w.Line($"public readonly {(_plan.Hoisted[i].IsCondition ? "bool" : _t)} {_names.Hoisted(i)};");
                 _w.Line();
             }
 
-            string parameters = string.Join(", ", _plan.Hoisted.Select((h, i) => $"{(h.IsCondition ? "bool" : "T")} {_names.Hoisted(i)}"));
-            _w.Line($"public PerStep({parameters})").Open();
+            string parameters = string.Join(", ", _plan.Hoisted.Select((h, i) => $"{(h.IsCondition ? "bool" : _t)} {_names.Hoisted(i)}"));
+            _w.Line($"public {_m.PerStep}({parameters})").Open();
             for (int i = 0; i < _plan.Hoisted.Count; i++)
             {
                 _w.Line($"this.{_names.Hoisted(i)} = {_names.Hoisted(i)};");

@@ -38,6 +38,7 @@ public sealed partial class OptimizerGenerator
         }
 
         CheckDeclaration(type, declaration, dialect, typeLocation, diagnostics);
+        CheckReservedNames(type, dialect, diagnostics);
         List<HostMember> members = Members(type);
         // The float ones: what IOptimizerRule's Get/SetHyperparameter and checkpoints carry.
         EquatableArray<Hyperparameter> hyperparameters = members
@@ -60,6 +61,14 @@ public sealed partial class OptimizerGenerator
             }
         }
 
+        // A documented limit: past it the kernel's parameter list and overlap check are unreasonable to compile and run.
+        if (plan is not null && plan.ElementStates.Count + plan.ScalarStates.Count > MaxStates)
+        {
+            diagnostics.Add(Diagnostic(ProblemKind.TooManyStates, LocationInfo.From(argument?.GetLocation()) ?? typeLocation,
+                (plan.ElementStates.Count + plan.ScalarStates.Count).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                MaxStates.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         // One mistake, one diagnostic: an unusable LearningRate is NK0012 on the type, not also NK0010 where the equations read it.
         if (diagnostics.Any(d => d.Kind == ProblemKind.MissingLearningRate))
         {
@@ -76,7 +85,8 @@ public sealed partial class OptimizerGenerator
             equations,
             hyperparameters,
             // Only where a generated half can be declared at all (a partial, non-generic struct in partial types).
-            NeedsConstructor(type) && diagnostics.All(d => d.Kind is not (ProblemKind.NotPartialStruct or ProblemKind.UnsupportedDeclaration)));
+            NeedsConstructor(type) && diagnostics.All(d => d.Kind is not (ProblemKind.NotPartialStruct or ProblemKind.UnsupportedDeclaration)),
+            type.MemberNames.OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray());
         return new RuleSpec(host, dialect, generate ? plan : null, diagnostics.ToEquatableArray());
     }
 
@@ -106,6 +116,27 @@ public sealed partial class OptimizerGenerator
                 diagnostics.Add(Diagnostic(ProblemKind.UnsupportedDeclaration, location, type.Name,
                     $"its containing type '{containing.Identifier.Text}' must be a non-generic partial type", attribute));
                 break;
+            }
+        }
+    }
+
+    // The generated half's public members keep their documented names (Update and Equations, a schedule's At):
+    // a user member of that name is an error on the member. Its private members are renamed instead (Emit/).
+    private static void CheckReservedNames(INamedTypeSymbol type, Dialect dialect, List<DiagnosticInfo> diagnostics)
+    {
+        string[][] reserved = dialect == Dialect.Optimizer
+            ? new[] { new[] { "Update", "raw kernel 'Update(in rule, t, w, g, ...)'" }, new[] { "Equations", "static property 'Equations'" } }
+            : new[] { new[] { "At", "method 'At(int step)'" } };
+        foreach (string[] name in reserved)
+        {
+            foreach (ISymbol member in type.GetMembers(name[0]))
+            {
+                // A method beside a generated method is an overload, which C# allows.
+                bool overload = name[0] != "Equations" && member is IMethodSymbol { MethodKind: MethodKind.Ordinary };
+                if (!member.IsImplicitlyDeclared && !overload)
+                {
+                    diagnostics.Add(Diagnostic(ProblemKind.ReservedMemberName, LocationInfo.From(member.Locations.FirstOrDefault()), name[0], name[1]));
+                }
             }
         }
     }

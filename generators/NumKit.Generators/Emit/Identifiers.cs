@@ -30,6 +30,15 @@ internal sealed class Identifiers
     private readonly HashSet<string> _taken = new();
     private readonly Dictionary<string, string> _byEquationName = new();
 
+    /// <summary>Hands out identifiers that also avoid <paramref name="reserved"/> (such as renamed type parameters).</summary>
+    public Identifiers(IEnumerable<string>? reserved = null)
+    {
+        if (reserved is not null)
+        {
+            _taken.UnionWith(reserved);
+        }
+    }
+
     /// <summary>The identifier for an equation name (or a built-in): the name itself unless C# or the kernel needs it.</summary>
     public string ForEquationName(string name)
     {

@@ -12,12 +12,15 @@ namespace NumKit.Generators.Emit;
 /// </summary>
 internal sealed class PlanNames
 {
-    private readonly Identifiers _identifiers = new();
+    private readonly Identifiers _identifiers;
     private readonly Dictionary<(string Name, int Version), string> _versions = new();
     private readonly List<string> _hoisted = new();
 
-    public PlanNames(RulePlan plan)
+    /// <param name="plan">The plan whose names these are.</param>
+    /// <param name="reserved">Identifiers the kernel uses for itself beyond the usual ones (renamed type parameters).</param>
+    public PlanNames(RulePlan plan, IEnumerable<string>? reserved = null)
     {
+        _identifiers = new Identifiers(reserved);
         foreach (string name in plan.Names)
         {
             _identifiers.ForEquationName(name);

@@ -11,7 +11,10 @@ namespace NumKit.Generators.Model;
 /// </summary>
 internal sealed record RuleSpec(RuleHost Host, Dialect Dialect, RulePlan? Plan, EquatableArray<DiagnosticInfo> Diagnostics);
 
-/// <summary>The struct the equations are declared on: where it is, its name, its equations and hyperparameters.</summary>
+/// <summary>
+/// The struct the equations are declared on: where it is, its name, its equations and hyperparameters,
+/// and the names of every member the user declared (the generated half's own members must not collide).
+/// </summary>
 internal sealed record RuleHost(
     string? Namespace,
     EquatableArray<string> ContainingTypes,
@@ -19,7 +22,8 @@ internal sealed record RuleHost(
     string FullyQualifiedName,
     string Equations,
     EquatableArray<Hyperparameter> Hyperparameters,
-    bool NeedsConstructor);
+    bool NeedsConstructor,
+    EquatableArray<string> MemberNames);
 
 /// <summary>A public float property of the rule, and whether it can be set.</summary>
 internal sealed record Hyperparameter(string Name, bool CanSet);

@@ -1,0 +1,80 @@
+using System.Collections.Generic;
+using NumKit.Generators.Model;
+
+namespace NumKit.Generators.Emit;
+
+/// <summary>
+/// The names of the generated half's private members and type parameters, chosen so that none collides
+/// with what the user declared: a member named <c>Sweep</c> or <c>PerStep</c>, a struct named <c>T</c> or
+/// <c>PerStep</c>, or an equation name that would become a field of the per-step values. The public members
+/// (<c>Update</c>, <c>Equations</c>) keep their names; a user member of those names is an NK diagnostic.
+/// </summary>
+internal sealed class MemberNames
+{
+    private readonly HashSet<string> _taken;
+
+    public MemberNames(RuleHost host, RulePlan plan)
+    {
+        // The struct's own name (C# forbids a member or type parameter of the enclosing type's name), every member
+        // the user declared, and every equation name (the per-step struct's fields are named after them).
+        _taken = new HashSet<string>(host.MemberNames) { host.TypeName, "Update", "Equations" };
+        _taken.UnionWith(plan.Names);
+        UpdateCore = Fresh("UpdateCore");
+        StepPacked = Fresh("StepPacked");
+        Sweep = Fresh("Sweep");
+        PerStep = Fresh("PerStep");
+        StateNames = Fresh("s_stateNames");
+        ScalarStateNames = Fresh("s_scalarStateNames");
+        HyperparameterNames = Fresh("s_hyperparameterNames");
+        SpanNames = Fresh("s_spanNames");
+
+        // Type parameters need only differ from the struct's name (CS0694) and the methods': locals already avoid
+        // T, TVector and V (Identifiers), and are told the renamed ones (PlanNames).
+        var typeParameterTaken = new HashSet<string> { host.TypeName, UpdateCore, StepPacked, Sweep, PerStep };
+        T = FreshAmong(typeParameterTaken, "T");
+        TVector = FreshAmong(typeParameterTaken, "TVector");
+        V = FreshAmong(typeParameterTaken, "V");
+    }
+
+    public string UpdateCore { get; }
+
+    public string StepPacked { get; }
+
+    public string Sweep { get; }
+
+    public string PerStep { get; }
+
+    public string StateNames { get; }
+
+    public string ScalarStateNames { get; }
+
+    public string HyperparameterNames { get; }
+
+    public string SpanNames { get; }
+
+    /// <summary>The element type parameter (float or double).</summary>
+    public string T { get; }
+
+    /// <summary>The vector type parameter.</summary>
+    public string TVector { get; }
+
+    /// <summary>The <c>ISimd</c> implementation type parameter.</summary>
+    public string V { get; }
+
+    /// <summary>The type parameters, for the kernel's locals to avoid (C# forbids a local of a type parameter's name).</summary>
+    public IEnumerable<string> TypeParameters => new[] { T, TVector, V };
+
+    private string Fresh(string preferred) => FreshAmong(_taken, preferred);
+
+    private static string FreshAmong(HashSet<string> taken, string preferred)
+    {
+        string name = preferred;
+        for (int i = 2; taken.Contains(name); i++)
+        {
+            name = preferred + i;
+        }
+
+        taken.Add(name);
+        return name;
+    }
+}
