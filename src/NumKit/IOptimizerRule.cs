@@ -53,6 +53,13 @@ public interface IOptimizerRule<TSelf>
     double InitialScalarState(int index);
 
     /// <summary>
+    /// How state buffer <paramref name="index"/> is stored unless the optimizer is told otherwise:
+    /// <see cref="StateStorage.Float32"/>. A rule can change its default by implementing this member
+    /// (<c>static StateStorage IOptimizerRule&lt;MyRule&gt;.DefaultStateStorage(int index) =&gt; ...</c>).
+    /// </summary>
+    static virtual StateStorage DefaultStateStorage(int index) => StateStorage.Float32;
+
+    /// <summary>
     /// Applies step <paramref name="t"/> to every element of <paramref name="w"/>, with the per-element state
     /// packed in <paramref name="state"/>: buffer k (of <c>StateNames</c>) is the <c>w.Length</c> values from
     /// <c>k * stateStride</c>. A stride of <c>w.Length</c> packs the buffers one after another; a larger stride

@@ -67,7 +67,14 @@ public partial class Optimizer<TRule, T>
         {
             for (int j = 0; j < Layout.Count; j++)
             {
-                CheckpointFormat.WriteValues<T>(writer, TensorState(_state, j, k));
+                if (_compact is null)
+                {
+                    CheckpointFormat.WriteValues<T>(writer, TensorState(_state, j, k));
+                }
+                else
+                {
+                    _compact.Write(writer, j, k); // as stored: bfloat16 bits, 8-bit codes and absmax
+                }
             }
         }
 
@@ -117,6 +124,10 @@ public partial class Optimizer<TRule, T>
         }
 
         staged.State.Values.CopyTo(_state.Values);
+        if (_compact is not null)
+        {
+            _compact.CopyFrom(staged.Compact!);
+        }
         StepCount = staged.StepCount;
         SkippedStepCount = staged.SkippedStepCount;
     }
@@ -158,14 +169,26 @@ public partial class Optimizer<TRule, T>
         RequireSameStorage(storage);
 
         int[] ourIndex = CheckpointFormat.ReadLayout(reader, Layout, detail => Mismatch(detail));
-        var staged = new Staged(stepCount, skippedStepCount, _plan.Count, _state.BufferCount, ParameterCount);
+        var staged = new Staged(stepCount, skippedStepCount, _plan.Count, _state.BufferCount, _state.Length / Math.Max(1, _state.BufferCount));
+        if (_compact is not null)
+        {
+            staged.Compact = new CompactState(Layout, _plan.GroupsOfTensors(), _plan.Ranges, TRule.StateNames.Count, _storage, _blockwiseMinimumSize);
+        }
+
         ReadGroups(reader, ourIndex, staged);
 
         for (int k = 0; k < TRule.StateNames.Count; k++)
         {
             foreach (int j in ourIndex)
             {
-                CheckpointFormat.ReadValues<T>(reader, TensorState(staged.State, j, k));
+                if (staged.Compact is null)
+                {
+                    CheckpointFormat.ReadValues<T>(reader, TensorState(staged.State, j, k));
+                }
+                else
+                {
+                    staged.Compact.Read(reader, j, k);
+                }
             }
         }
 
@@ -224,7 +247,10 @@ public partial class Optimizer<TRule, T>
     }
 
     // How each state buffer is stored, in state order.
-    private string[] StorageNamesOfState() => Enumerable.Repeat(StateStorage<T>.StorageName, TRule.StateNames.Count).ToArray();
+    private string[] StorageNamesOfState()
+        => _compact is null
+            ? Enumerable.Repeat(StateBuffers<T>.StorageName, TRule.StateNames.Count).ToArray()
+            : Enumerable.Range(0, TRule.StateNames.Count).Select(k => _compact.DescribeBuffer(k, _plan.Count)).ToArray();
 
     private void RequireSameStorage(string[] theirs)
     {
@@ -268,7 +294,7 @@ public partial class Optimizer<TRule, T>
                 Scalars[group] = new double[TRule.ScalarStateNames.Count];
             }
 
-            State = new StateStorage<T>(bufferCount, parameterCount);
+            State = new StateBuffers<T>(bufferCount, parameterCount);
         }
 
         public int StepCount { get; }
@@ -279,6 +305,9 @@ public partial class Optimizer<TRule, T>
 
         public double[][] Scalars { get; }
 
-        public StateStorage<T> State { get; }
+        public StateBuffers<T> State { get; }
+
+        // The compact state read, when the optimizer keeps one.
+        public CompactState? Compact { get; set; }
     }
 }

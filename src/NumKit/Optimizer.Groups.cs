@@ -31,7 +31,8 @@ public partial class Optimizer<TRule, T>
 
         ValidateRule(rule, "the new group", nameof(rule));
         int group = _plan.Add(rule, tensorNames);
-        Reset();
+        AddGroupStorage();
+        RebuildState();
         return group;
     }
 

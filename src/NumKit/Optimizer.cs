@@ -20,7 +20,7 @@ namespace NumKit;
 /// </para>
 /// <para>
 /// The optimizer itself is thin: the group plan (<c>Stepping/GroupPlan.cs</c>) decides the kernel calls,
-/// the state storage (<c>Stepping/StateStorage.cs</c>) places every state value (per range; without groups
+/// the state storage (<c>Stepping/StateBuffers.cs</c>) places every state value (per range; without groups
 /// each state buffer is one contiguous span, <see cref="State(string)"/>), and the rule's generated kernel
 /// does the arithmetic. What is left here is the step itself and the non-finite gradient policy.
 /// </para>
@@ -36,8 +36,8 @@ public partial class Optimizer<TRule, T>
     // Which tensors are stepped with which group's rule, and the kernel calls that follow (Stepping/GroupPlan.cs).
     private readonly GroupPlan<TRule> _plan;
 
-    // Every state value, placed by range (Stepping/StateStorage.cs).
-    private readonly StateStorage<T> _state;
+    // Every state value, placed by range (Stepping/StateBuffers.cs).
+    private StateBuffers<T> _state;
 
     /// <summary>Creates an optimizer for <paramref name="parameterCount"/> parameters and allocates its state.</summary>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
@@ -59,11 +59,19 @@ public partial class Optimizer<TRule, T>
 
         ArgumentNullException.ThrowIfNull(layout);
         ValidateRule(rule, "the rule", nameof(rule));
-        _state = new StateStorage<T>(TRule.StateNames.Count, layout.ParameterCount);
+        _state = new StateBuffers<T>(TRule.StateNames.Count, layout.ParameterCount);
         Layout = layout;
         ParameterCount = layout.ParameterCount;
         _plan = new GroupPlan<TRule>(layout, rule);
-        Reset();
+        _storage = DefaultStorage(1);
+        if (Array.TrueForAll(_storage, s => s == StateStorage.Float32))
+        {
+            Reset();
+        }
+        else
+        {
+            RebuildState(); // the rule stores some state compactly by default
+        }
     }
 
     /// <summary>The tensors this optimizer steps, in the order they sit in the flat parameter span.</summary>
@@ -145,7 +153,11 @@ public partial class Optimizer<TRule, T>
         }
 
         GroupRange[] ranges = _plan.Ranges;
-        if (ranges.Length == 1)
+        if (_compact is not null)
+        {
+            StepCompactRanges(t, parameters, gradients);
+        }
+        else if (ranges.Length == 1)
         {
             // One range (no groups): the whole span in one kernel call, the group's scalar state in place.
             ParameterGroup<TRule> only = _plan.Groups[ranges[0].Group];
@@ -177,7 +189,19 @@ public partial class Optimizer<TRule, T>
     public void Reset()
     {
         using CallGuard call = Enter(ResetCall);
-        foreach (GroupRange range in _plan.Ranges)
+        if (_compact is not null)
+        {
+            for (int j = 0; j < Layout.Count; j++)
+            {
+                TRule rule = _plan.Groups[_plan.GroupOf(j)].Rule;
+                for (int k = 0; k < TRule.StateNames.Count; k++)
+                {
+                    _compact.Fill(j, k, (float)rule.InitialState(k));
+                }
+            }
+        }
+
+        foreach (GroupRange range in _compact is null ? _plan.Ranges : Array.Empty<GroupRange>())
         {
             TRule rule = _plan.Groups[range.Group].Rule;
             for (int k = 0; k < TRule.StateNames.Count; k++)
@@ -200,6 +224,11 @@ public partial class Optimizer<TRule, T>
     public Span<T> State(int index)
     {
         RequireStateIndex(index);
+        if (_compact is not null)
+        {
+            return CompactFloat32(0, index, wholeBuffer: true);
+        }
+
         if (_plan.Ranges.Length != 1)
         {
             throw new InvalidOperationException(
@@ -217,7 +246,26 @@ public partial class Optimizer<TRule, T>
     public Span<T> State(string name, string tensorName)
     {
         int k = IndexOf(TRule.StateNames, name, "state buffer");
-        return TensorState(_state, Layout.RequireIndexOf(tensorName, nameof(tensorName)), k);
+        int j = Layout.RequireIndexOf(tensorName, nameof(tensorName));
+        return _compact is null ? TensorState(_state, j, k) : CompactFloat32(j, k, wholeBuffer: false);
+    }
+
+    // A float32 buffer of compact state, as a span; other storages have no float values to hand out.
+    private Span<T> CompactFloat32(int tensor, int k, bool wholeBuffer)
+    {
+        if (wholeBuffer && Layout.Count != 1)
+        {
+            throw new InvalidOperationException(
+                $"With compact state, each tensor's part of state '{TRule.StateNames[k]}' is stored on its own; use State(name, tensorName) or CopyState.");
+        }
+
+        if (!_compact!.TryGetFloat32(tensor, k, out Span<float> values))
+        {
+            throw new InvalidOperationException(
+                $"State '{TRule.StateNames[k]}' of tensor '{Layout[tensor].Name}' is stored as {CompactState.Name(_compact.StorageOf(tensor, k), _blockwiseMinimumSize)}, not as floats; read it with CopyState.");
+        }
+
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<float, T>(values);
     }
 
     /// <summary>The per-step scalar state value named <paramref name="name"/> in the equations, of the default group, by reference.</summary>
@@ -226,6 +274,22 @@ public partial class Optimizer<TRule, T>
     /// <summary>The per-step scalar state value named <paramref name="name"/> of group <paramref name="group"/>, by reference.</summary>
     public ref double ScalarState(string name, int group)
         => ref _plan[group].Scalars[IndexOf(TRule.ScalarStateNames, name, "per-step scalar state")];
+
+    private void StepCompactRanges(int t, Span<T> parameters, ReadOnlySpan<T> gradients)
+    {
+        // As StepRanges: every range of a group starts from the group's scalar state before this step.
+        GroupRange[] ranges = _plan.Ranges;
+        for (int r = 0; r < ranges.Length; r++)
+        {
+            ParameterGroup<TRule> group = _plan.Groups[ranges[r].Group];
+            StepCompact(in group.Rule, t, r, parameters, gradients, group.Scalars, group.NextScalars);
+        }
+
+        foreach (GroupRange range in ranges)
+        {
+            _plan.Groups[range.Group].CommitScalars();
+        }
+    }
 
     private void StepRanges(int t, Span<T> parameters, ReadOnlySpan<T> gradients)
     {
@@ -283,7 +347,7 @@ public partial class Optimizer<TRule, T>
     }
 
     // Tensor j's part of state buffer k in 'storage': inside the range that holds the tensor.
-    private Span<T> TensorState(StateStorage<T> storage, int tensorIndex, int k)
+    private Span<T> TensorState(StateBuffers<T> storage, int tensorIndex, int k)
     {
         ParameterTensor tensor = Layout[tensorIndex];
         GroupRange range = _plan.RangeOf(tensorIndex);

@@ -66,4 +66,52 @@ internal static class Blockwise8Bit
         // NaN propagates (MaxMagnitude of TensorPrimitives returns NaN when any value is NaN).
         return values.IsEmpty ? 0f : Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(values));
     }
+
+    /// <summary>
+    /// Quantizes as <see cref="Quantize"/>, choosing the map per block: the unsigned map (finer, since all
+    /// its codes are non-negative) for a block with no negative value, the signed map otherwise. The choice is
+    /// kept in the sign of the block's absmax (negative: signed map), so it costs no extra byte.
+    /// </summary>
+    public static void QuantizeAdaptive(ReadOnlySpan<float> values, Span<byte> codes, Span<float> absmax)
+    {
+        for (int block = 0, start = 0; start < values.Length; block++, start += BlockSize)
+        {
+            int length = Math.Min(BlockSize, values.Length - start);
+            ReadOnlySpan<float> blockValues = values.Slice(start, length);
+            Span<byte> blockCodes = codes.Slice(start, length);
+            float max = MaxMagnitude(blockValues);
+            bool signed = System.Numerics.Tensors.TensorPrimitives.Min(blockValues) < 0f;
+            DynamicQuantizationMap map = signed ? DynamicQuantizationMap.Signed : DynamicQuantizationMap.Unsigned;
+            absmax[block] = signed ? -max : max;
+            if (max == 0f)
+            {
+                blockCodes.Fill(map.Encode(0f));
+                continue;
+            }
+
+            for (int i = 0; i < length; i++)
+            {
+                blockCodes[i] = map.Encode(blockValues[i] / max);
+            }
+        }
+    }
+
+    /// <summary>Decodes what <see cref="QuantizeAdaptive"/> wrote.</summary>
+    public static void DequantizeAdaptive(ReadOnlySpan<byte> codes, ReadOnlySpan<float> absmax, Span<float> values)
+    {
+        for (int block = 0, start = 0; start < values.Length; block++, start += BlockSize)
+        {
+            int length = Math.Min(BlockSize, values.Length - start);
+            float stored = absmax[block];
+            bool signed = float.IsNegative(stored);
+            ReadOnlySpan<float> table = (signed ? DynamicQuantizationMap.Signed : DynamicQuantizationMap.Unsigned).Codes;
+            float max = Math.Abs(stored);
+            ReadOnlySpan<byte> blockCodes = codes.Slice(start, length);
+            Span<float> blockValues = values.Slice(start, length);
+            for (int i = 0; i < length; i++)
+            {
+                blockValues[i] = table[blockCodes[i]] * max;
+            }
+        }
+    }
 }

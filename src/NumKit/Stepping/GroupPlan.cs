@@ -9,7 +9,7 @@ namespace NumKit.Stepping;
 /// </summary>
 /// <remarks>
 /// Group 0, the default, holds every tensor not moved elsewhere. The plan knows nothing of state
-/// values or kernels: <see cref="StateStorage{T}"/> places state by range, and the optimizer calls the
+/// values or kernels: <see cref="StateBuffers{T}"/> places state by range, and the optimizer calls the
 /// kernel once per range.
 /// </remarks>
 /// <typeparam name="TRule">The update rule each group holds its own copy of.</typeparam>
@@ -53,6 +53,9 @@ internal sealed class GroupPlan<TRule>
             return _groups[group];
         }
     }
+
+    /// <summary>The group of every tensor, in layout order (a copy).</summary>
+    public int[] GroupsOfTensors() => (int[])_groupOfTensor.Clone();
 
     /// <summary>The group of the tensor at layout index <paramref name="tensorIndex"/>.</summary>
     public int GroupOf(int tensorIndex) => _groupOfTensor[tensorIndex];

@@ -24,7 +24,7 @@ namespace NumKit.Stepping;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The type every state value is stored as.</typeparam>
-internal sealed class StateStorage<T>
+internal sealed class StateBuffers<T>
     where T : unmanaged
 {
     private const int Alignment = 64;
@@ -34,7 +34,7 @@ internal sealed class StateStorage<T>
 
     /// <summary>Allocates <paramref name="bufferCount"/> buffers of <paramref name="parameterCount"/> values.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The buffers would not fit in one array.</exception>
-    public StateStorage(int bufferCount, int parameterCount)
+    public StateBuffers(int bufferCount, int parameterCount)
     {
         long length = (long)bufferCount * parameterCount;
         if (length > Array.MaxLength)
