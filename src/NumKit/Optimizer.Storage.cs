@@ -229,8 +229,8 @@ public unsafe partial class Optimizer<TRule, T>
                 ScalarCount = scalarsBefore.Length,
                 Keys = keyPointer,
             };
-            int parts = Kernels.WorkerTeam.PartsFor(_maxDegreeOfParallelism, range.Length, MinimumParametersPerThread);
-            CompactStep<TRule>.Run(ref job, Math.Min(parts, tiles.Length));
+            int threads = Kernels.WorkerTeam.ThreadsFor(_maxDegreeOfParallelism, range.Length, MinimumParametersPerThread);
+            CompactStep<TRule>.Run(ref job, Math.Min(Kernels.WorkerTeam.PartsFor(threads), tiles.Length), threads);
         }
     }
 }

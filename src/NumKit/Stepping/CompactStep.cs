@@ -14,19 +14,20 @@ namespace NumKit.Stepping;
 internal static unsafe class CompactStep<TRule>
     where TRule : struct, IOptimizerRule<TRule>
 {
-    /// <summary>Steps the tiles of one range. The job's pointers must stay valid until this returns.</summary>
-    public static void Run(ref Job job, int parts)
+    /// <summary>Steps the tiles of one range in <paramref name="parts"/> parts on up to <paramref name="threads"/> threads. The job's pointers must stay valid until this returns.</summary>
+    public static void Run(ref Job job, int parts, int threads)
     {
         job.TilesPerPart = (job.TileCount + parts - 1) / Math.Max(1, parts);
         fixed (Job* context = &job)
         {
-            if (parts <= 1)
+            if (parts <= 1 || threads <= 1)
             {
+                job.TilesPerPart = job.TileCount;
                 RunPart(context, 0);
             }
             else
             {
-                WorkerTeam.Shared.Run(&RunPart, context, parts);
+                WorkerTeam.Shared.Run(&RunPart, context, parts, threads);
             }
         }
     }
