@@ -45,7 +45,7 @@ public class CompactStateTests
     private static float[] AllState(Optimizer<Adam> optimizer)
     {
         var state = new List<float>();
-        foreach (string name in Optimizer<Adam>.StateNames)
+        foreach (string name in optimizer.StateNames)
         {
             foreach (ParameterTensor tensor in optimizer.Layout)
             {
@@ -282,7 +282,7 @@ public class CompactStateTests
         // Group 0 (float32) is the plain optimizer's bit for bit; group 1 (b1) differs by bfloat16's rounding only.
         Assert.True(w1.AsSpan(0, 3000).SequenceEqual(w2.AsSpan(0, 3000)));
         Assert.True(w1.AsSpan(3030).SequenceEqual(w2.AsSpan(3030)));
-        foreach (string name in Optimizer<NAdam>.ScalarStateNames)
+        foreach (string name in plain.ScalarStateNames)
         {
             Assert.Equal(plain.ScalarState(name, 0), mixed.ScalarState(name, 0));
             Assert.Equal(plain.ScalarState(name, 1), mixed.ScalarState(name, 1));
