@@ -73,6 +73,12 @@ public partial class Optimizer<TRule, T>
                 "stream");
         }
 
+        if (staged.Compact is not null)
+        {
+            ValidateCompactStaged(staged.Compact);
+            return;
+        }
+
         foreach (Stepping.GroupRange range in _plan.Ranges)
         {
             for (int k = 0; k < TRule.StateNames.Count; k++)
@@ -91,6 +97,34 @@ public partial class Optimizer<TRule, T>
                         throw new ArgumentException(
                             string.Create(CultureInfo.InvariantCulture,
                                 $"The checkpoint's state '{TRule.StateNames[k]}' holds {values[i]} at element {range.Start + i}; {typeof(TRule).Name} keeps it 0 or more. Nothing was changed."),
+                            "stream");
+                    }
+                }
+            }
+        }
+    }
+
+    // The same check on compact state, each tensor's buffer widened to float.
+    private void ValidateCompactStaged(Stepping.CompactState compact)
+    {
+        for (int k = 0; k < TRule.StateNames.Count; k++)
+        {
+            if (!TRule.IsNonNegativeState(TRule.StateNames[k]))
+            {
+                continue;
+            }
+
+            for (int j = 0; j < Layout.Count; j++)
+            {
+                var values = new float[Layout[j].Length];
+                compact.CopyTo(j, k, values);
+                for (int i = 0; i < values.Length; i++)
+                {
+                    if (!(values[i] >= 0f))
+                    {
+                        throw new ArgumentException(
+                            string.Create(CultureInfo.InvariantCulture,
+                                $"The checkpoint's state '{TRule.StateNames[k]}' holds {values[i]} at element {i} of tensor '{Layout[j].Name}'; {typeof(TRule).Name} keeps it 0 or more. Nothing was changed."),
                             "stream");
                     }
                 }
