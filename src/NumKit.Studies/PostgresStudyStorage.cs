@@ -28,6 +28,8 @@ public sealed class PostgresStudyStorage : SqlStudyStorage
 
     private protected override string SkipLocked => "FOR UPDATE SKIP LOCKED";
 
+    private protected override string? RelaxedCommit => "SET LOCAL synchronous_commit = off";
+
     private protected override string[] CreateSchema =>
     [
         "CREATE TABLE IF NOT EXISTS numkit_schema (version INTEGER NOT NULL)",

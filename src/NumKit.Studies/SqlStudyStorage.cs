@@ -33,6 +33,13 @@ public abstract class SqlStudyStorage : IStudyStorage
     /// <summary>The clause that locks the picked waiting row and skips rows others have locked ("" where a write transaction locks the whole database).</summary>
     private protected abstract string SkipLocked { get; }
 
+    /// <summary>
+    /// A statement that lets the current transaction commit without waiting for the disk (PostgreSQL:
+    /// <c>SET LOCAL synchronous_commit = off</c>), for epoch reports and heartbeats only: losing the last of
+    /// them in a database crash costs a pruning comparison or a heartbeat, never a trial. Null: none.
+    /// </summary>
+    private protected virtual string? RelaxedCommit => null;
+
     /// <summary>The statements that create the schema (idempotent).</summary>
     private protected abstract string[] CreateSchema { get; }
 
@@ -95,12 +102,12 @@ public abstract class SqlStudyStorage : IStudyStorage
         Execute(connection, transaction, "UPDATE numkit_trials SET vals = @vals WHERE id = @id AND vals IS NULL", ("vals", values), ("id", trialId)));
 
     /// <inheritdoc/>
-    public bool Heartbeat(long trialId, string worker) => InTransaction((connection, transaction) =>
+    public bool Heartbeat(long trialId, string worker) => InTransaction(relaxed: true, (connection, transaction) =>
         Execute(connection, transaction, $"UPDATE numkit_trials SET heartbeat = {NowMilliseconds} WHERE id = @id AND worker = @worker AND state = 'running'",
             ("id", trialId), ("worker", worker)) == 1);
 
     /// <inheritdoc/>
-    public void ReportIntermediate(long trialId, int step, double value) => InTransaction((connection, transaction) =>
+    public void ReportIntermediate(long trialId, int step, double value) => InTransaction(relaxed: true, (connection, transaction) =>
         Execute(connection, transaction,
             "INSERT INTO numkit_trial_values (trial_id, step, value) VALUES (@id, @step, @value) ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value",
             ("id", trialId), ("step", step), ("value", ToStored(value))));
@@ -189,7 +196,9 @@ public abstract class SqlStudyStorage : IStudyStorage
     {
     }
 
-    private protected T InTransaction<T>(Func<DbConnection, DbTransaction, T> work)
+    private protected T InTransaction<T>(Func<DbConnection, DbTransaction, T> work) => InTransaction(relaxed: false, work);
+
+    private protected T InTransaction<T>(bool relaxed, Func<DbConnection, DbTransaction, T> work)
     {
         using DbConnection connection = Open();
         if (!_schemaReady)
@@ -199,6 +208,11 @@ public abstract class SqlStudyStorage : IStudyStorage
         }
 
         using DbTransaction transaction = Begin(connection);
+        if (relaxed && RelaxedCommit is { } relax)
+        {
+            Execute(connection, transaction, relax);
+        }
+
         T result = work(connection, transaction);
         transaction.Commit();
         return result;

@@ -18,6 +18,7 @@ namespace NumKit.Tuning;
 public sealed class SqliteStudyStorage : SqlStudyStorage
 {
     private readonly string _connectionString;
+    private bool _walSet;
 
     /// <summary>Opens (creating if needed) the study file at <paramref name="path"/>.</summary>
     /// <exception cref="ArgumentException">The path is empty.</exception>
@@ -56,8 +57,11 @@ public sealed class SqliteStudyStorage : SqlStudyStorage
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using SqliteCommand pragmas = connection.CreateCommand();
-        pragmas.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;";
+        // WAL is a property of the file (set once, when the schema is created); synchronous is per connection.
+        // Busy waits come from DefaultTimeout: Microsoft.Data.Sqlite retries a locked database for that long.
+        pragmas.CommandText = _walSet ? "PRAGMA synchronous = NORMAL;" : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
         pragmas.ExecuteNonQuery();
+        _walSet = true;
         return connection;
     }
 
