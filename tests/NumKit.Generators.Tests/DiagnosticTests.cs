@@ -10,6 +10,7 @@ namespace NumKit.Generators.Tests;
 public class DiagnosticTests
 {
     [Theory]
+    [InlineData("NK0025", "keep [|x|] = g * 2\nw = w - LearningRate * x")]
     [InlineData("NK0001", "w = w - LearningRate [|$|] g")]
     [InlineData("NK0002", "w = w - LearningRate * [|(|]g + 1")]
     [InlineData("NK0002", "w = w - LearningRate * g[|)|]")]

@@ -155,6 +155,7 @@ public class EquationsTests
     [InlineData("c = g < 1\nc = g\nw = if(c, w, g)", (int)ProblemKind.TypeMismatch)]
     [InlineData("init m = g\nm = m + g\nw = w - m", (int)ProblemKind.InvalidInitialValue)]
     [InlineData("init m = 1\ninit m = 2\nm = m + g\nw = w - m", (int)ProblemKind.InvalidInitialValue)]
+    [InlineData("keep x = g\nw = w - x", (int)ProblemKind.KeptNotState)]
     public void Checker_reports_each_kind_of_mistake(string text, int expected)
     {
         var problems = new List<Problem>();
@@ -171,6 +172,14 @@ public class EquationsTests
         Problem problem = Assert.Single(problems);
         Assert.Equal(ProblemKind.UnusedVariable, problem.Kind);
         Assert.False(problem.IsError);
+    }
+
+    [Fact]
+    public void A_kept_state_is_used_though_it_never_feeds_w_and_so_is_what_feeds_it()
+    {
+        RulePlan plan = Plan("mu = 1 / max(1, t - Beta1)\nkeep avg = avg + (w - avg) * mu\nw = w - LearningRate * g");
+        Assert.Equal("avg", Assert.Single(plan.ElementStates).Name);
+        Assert.Equal("keep avg = avg + (w - avg) * mu", Printer.Print(Parser.Parse("keep avg = avg + (w - avg) * mu", new List<Problem>()).Single()));
     }
 
     private static CheckedSpec Check(string text)

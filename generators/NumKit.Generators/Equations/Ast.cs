@@ -76,7 +76,9 @@ internal sealed record CallExpr(string Function, EquationSpan NameSpan, Equatabl
 internal sealed record ConditionalExpr(Expr Condition, Expr WhenTrue, Expr WhenFalse, EquationSpan Span) : Expr(Span);
 
 /// <summary>
-/// One line: <c>name = expression</c>, or <c>init name = expression</c> to declare the value a state
-/// starts from. <paramref name="Text"/> is the line as written, for comments in the generated code.
+/// One line: <c>name = expression</c>; <c>init name = expression</c> to declare the value a state
+/// starts from; or <c>keep name = expression</c>, an update whose state is a result kept for the
+/// caller (ASGD's averaged iterate), which need not feed the output. <paramref name="Text"/> is the
+/// line as written, for comments in the generated code.
 /// </summary>
-internal sealed record Statement(string Target, EquationSpan TargetSpan, Expr Value, bool IsInitializer, string Text, EquationSpan Span);
+internal sealed record Statement(string Target, EquationSpan TargetSpan, Expr Value, bool IsInitializer, string Text, EquationSpan Span, bool IsKept = false);

@@ -520,6 +520,18 @@ internal sealed class Checker
         }
 
         var live = new HashSet<string> { _dialect.Output };
+        foreach (Statement kept in updates.Where(s => s.IsKept))
+        {
+            if (_variables.TryGetValue(kept.Target, out Variable? variable) && variable.IsState)
+            {
+                live.Add(kept.Target);
+            }
+            else if (!IsBuiltInOutput(kept.Target))
+            {
+                Report(ProblemKind.KeptNotState, kept.TargetSpan, kept.Target);
+            }
+        }
+
         bool changed = true;
         while (changed)
         {

@@ -15,6 +15,9 @@ internal static class Language
     /// <summary>The keyword that declares a state's initial value.</summary>
     public const string Init = "init";
 
+    /// <summary>The keyword that marks an update's state as a result kept for the caller, used or not.</summary>
+    public const string Keep = "keep";
+
     /// <summary>The hyperparameter every rule must have.</summary>
     public const string LearningRate = "LearningRate";
 }

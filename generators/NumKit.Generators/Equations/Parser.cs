@@ -111,9 +111,15 @@ internal sealed class Parser
         _nodes = 0;
         Token first = Current;
         bool isInitializer = false;
-        if (first.Kind == TokenKind.Name && first.Text == "init" && Peek(1).Kind == TokenKind.Name)
+        bool isKept = false;
+        if (first.Kind == TokenKind.Name && first.Text == Language.Init && Peek(1).Kind == TokenKind.Name)
         {
             isInitializer = true;
+            _position++;
+        }
+        else if (first.Kind == TokenKind.Name && first.Text == Language.Keep && Peek(1).Kind == TokenKind.Name)
+        {
+            isKept = true;
             _position++;
         }
 
@@ -143,7 +149,7 @@ internal sealed class Parser
 
         // To the last token of the statement, so a closing parenthesis is part of the statement's text.
         EquationSpan span = EquationSpan.Cover(first.Span, _tokens[_position - 1].Span);
-        return new Statement(target.Text, target.Span, value, isInitializer, _text.Substring(span.Start, span.Length), span);
+        return new Statement(target.Text, target.Span, value, isInitializer, _text.Substring(span.Start, span.Length), span, isKept);
     }
 
     private Expr ParseConditional()

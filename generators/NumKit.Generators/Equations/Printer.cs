@@ -17,7 +17,7 @@ internal static class Printer
     }
 
     public static string Print(Statement statement)
-        => (statement.IsInitializer ? Language.Init + " " : string.Empty) + statement.Target + " = " + Print(statement.Value);
+        => (statement.IsInitializer ? Language.Init + " " : statement.IsKept ? Language.Keep + " " : string.Empty) + statement.Target + " = " + Print(statement.Value);
 
     public static string Symbol(BinaryOperator op) => op switch
     {

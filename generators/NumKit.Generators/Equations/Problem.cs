@@ -29,6 +29,7 @@ internal enum ProblemKind
     ConstantNotFinite = 22,
     ReservedMemberName = 23,
     TooManyStates = 24,
+    KeptNotState = 25,
 }
 
 /// <summary>One problem in a spec: its kind, where it is in the equations text, and the message arguments.</summary>

@@ -1,0 +1,246 @@
+using System.Numerics;
+using NumKit.Optimizers;
+using NumKit.Tests.Kernels;
+using NumKit.Tests.Optimizers.SecondRound;
+
+namespace NumKit.Tests.Optimizers;
+
+/// <summary>
+/// The second-round catalog types declared so far (<see cref="Declared"/>) through
+/// <c>new Optimizer&lt;TRule&gt;(rule, layout)</c> and <c>Step(ParameterSet)</c>: every golden and extra case
+/// under the golden pass rule (SecondRoundHarness, with the independent double references beside
+/// it), the same bits on every vector path and at 1, 2 and 3 threads, no allocation per step, and
+/// checkpoints that resume bit for bit.
+/// </summary>
+public class SecondRoundCatalogTests
+{
+    /// <summary>The second-round types the catalog declares today.</summary>
+    public static readonly string[] Declared = { "Rprop", "Asgd" };
+
+    public static IEnumerable<object[]> Cases
+        => SecondRoundCase.Golden.Concat(SecondRoundCase.Extra).Where(c => Declared.Contains(c.Type)).Select(c => new object[] { c.Name });
+
+    public static IEnumerable<object[]> Types => Declared.Select(t => new object[] { t });
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Every_case_passes_at_every_step_in_float_and_double(string name)
+    {
+        SecondRoundCase golden = SecondRoundCase.Named(name);
+        Dispatch(golden.Type, new PassesCase(golden));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Every_case_gives_the_same_bits_on_every_vector_path_and_thread_count(string name)
+    {
+        SecondRoundCase golden = SecondRoundCase.Named(name);
+        Dispatch(golden.Type, new SameBitsOnCase(golden));
+    }
+
+    [Theory]
+    [MemberData(nameof(Types))]
+    public void A_split_step_gives_the_bits_of_one_thread_on_every_path(string type)
+        => Dispatch(type, new SameBitsWhenSplit());
+
+    [Theory]
+    [MemberData(nameof(Types))]
+    public void A_step_allocates_nothing(string type)
+        => Dispatch(type, new AllocatesNothing());
+
+    [Theory]
+    [MemberData(nameof(Types))]
+    public void A_checkpoint_resumes_bit_for_bit(string type)
+        => Dispatch(type, new Resumes());
+
+    [Fact]
+    public void Defaults_are_the_contract()
+    {
+        Rprop rprop = new();
+        Assert.Equal((0.01f, 0.5f, 1.2f, 1e-6f, 50f), (rprop.LearningRate, rprop.EtaMinus, rprop.EtaPlus, rprop.MinStep, rprop.MaxStep));
+        Asgd asgd = new();
+        Assert.Equal((0.01f, 1e-4f, 0.75f, 1e6f, 0f), (asgd.LearningRate, asgd.Lambda, asgd.Alpha, asgd.T0, asgd.WeightDecay));
+        Assert.Equal(new[] { "ax" }, Optimizer<Asgd>.StateNames);
+        Assert.Equal(new[] { "eta", "mu" }, Optimizer<Asgd>.ScalarStateNames);
+    }
+
+    private static void Dispatch(string type, IRuleVisitor<bool> visitor)
+    {
+        _ = type switch
+        {
+            "Rprop" => visitor.Visit(new Rprop()),
+            "Asgd" => visitor.Visit(new Asgd()),
+            _ => throw new ArgumentException($"'{type}' is not declared yet.", nameof(type)),
+        };
+    }
+
+    private static GoldenStepper<T> Stepper<TRule, T>(TRule rule, ParameterLayout layout, int threads)
+        where TRule : struct, IOptimizerRule<TRule>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var optimizer = new Optimizer<TRule, T>(rule, layout) { MaxDegreeOfParallelism = threads };
+        bool averaged = Catalog.IndexOf(TRule.StateNames, "ax") >= 0;
+        return new GoldenStepper<T>
+        {
+            Step = set => optimizer.Step(set),
+            Averaged = averaged ? () => ToDouble(optimizer.State("ax")) : null,
+        };
+    }
+
+    private static double[] ToDouble<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = double.CreateTruncating(values[i]);
+        }
+
+        return result;
+    }
+
+    private sealed class PassesCase(SecondRoundCase golden) : IRuleVisitor<bool>
+    {
+        public bool Visit<TRule>(TRule rule)
+            where TRule : struct, IOptimizerRule<TRule>
+        {
+            rule = Catalog.With(rule, golden.NumericProperties);
+            SecondRoundHarness.Check<float>(golden, layout => Stepper<TRule, float>(rule, layout, 1));
+            SecondRoundHarness.Check<double>(golden, layout => Stepper<TRule, double>(rule, layout, 1));
+            return true;
+        }
+    }
+
+    private sealed class SameBitsOnCase(SecondRoundCase golden) : IRuleVisitor<bool>
+    {
+        public bool Visit<TRule>(TRule rule)
+            where TRule : struct, IOptimizerRule<TRule>
+        {
+            rule = Catalog.With(rule, golden.NumericProperties);
+            double[][]? first = null;
+            EveryPath.Run(limit =>
+            {
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    double[][] trajectory = SecondRoundHarness.Check<float>(golden, layout => Stepper<TRule, float>(rule, layout, threads));
+                    first ??= trajectory;
+                    for (int step = 0; step < trajectory.Length; step++)
+                    {
+                        Assert.True(first[step].AsSpan().SequenceEqual(trajectory[step]), $"{golden.Name}: step {step + 1} differs on path {limit} at {threads} thread(s)");
+                    }
+                }
+            });
+            return true;
+        }
+    }
+
+    // Tensors big enough that 2 and 3 threads really split them (the golden cases are small).
+    private static ParameterLayout BigLayout()
+    {
+        int perThread = Optimizer<Sgd>.MinimumParametersPerThread;
+        return new ParameterLayout().Add("W", 3, perThread + 13).Add("b", 2 * perThread + 37).Add("c", 5);
+    }
+
+    private static void Fill<T>(Span<T> values, int seed, double scale)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = T.CreateTruncating((random.NextDouble() * 2 - 1) * scale);
+        }
+    }
+
+    // Runs `steps` steps (gradients seeded by step number, so a resumed run sees the same ones) from step `from`.
+    private static void Run<TRule>(Optimizer<TRule> optimizer, ParameterSet<float> set, int from, int steps)
+        where TRule : struct, IOptimizerRule<TRule>
+    {
+        for (int step = from; step < from + steps; step++)
+        {
+            // Some gradients repeat their sign and some flip, so Rprop's step sizes grow and shrink.
+            Fill(set.Gradients, 100 + (step % 3), 1);
+            optimizer.Step(set);
+        }
+    }
+
+    private static string Fingerprint<TRule>(Optimizer<TRule> optimizer, ParameterSet<float> set)
+        where TRule : struct, IOptimizerRule<TRule>
+    {
+        var parts = new List<string> { $"steps {optimizer.StepCount}", string.Join(",", set.Values.ToArray().Select(BitConverter.SingleToInt32Bits)) };
+        parts.AddRange(Optimizer<TRule>.StateNames.Select(name => string.Join(",", optimizer.State(name).ToArray().Select(BitConverter.SingleToInt32Bits))));
+        parts.AddRange(Optimizer<TRule>.ScalarStateNames.Select(name => BitConverter.DoubleToInt64Bits(optimizer.ScalarState(name)).ToString()));
+        return string.Join("|", parts);
+    }
+
+    private sealed class SameBitsWhenSplit : IRuleVisitor<bool>
+    {
+        public bool Visit<TRule>(TRule rule)
+            where TRule : struct, IOptimizerRule<TRule>
+        {
+            string? first = null;
+            EveryPath.Run(limit =>
+            {
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    var set = new ParameterSet<float>(BigLayout());
+                    Fill(set.Values, 1, 1);
+                    var optimizer = new Optimizer<TRule>(rule, BigLayout()) { MaxDegreeOfParallelism = threads };
+                    Run(optimizer, set, 0, 6);
+                    string fingerprint = Fingerprint(optimizer, set);
+                    first ??= fingerprint;
+                    Assert.True(first == fingerprint, $"{typeof(TRule).Name}: path {limit}, {threads} thread(s) differs from the widest path on one thread");
+                }
+            });
+            return true;
+        }
+    }
+
+    private sealed class AllocatesNothing : IRuleVisitor<bool>
+    {
+        public bool Visit<TRule>(TRule rule)
+            where TRule : struct, IOptimizerRule<TRule>
+        {
+            var set = new ParameterSet<float>(BigLayout());
+            Fill(set.Values, 1, 1);
+            Fill(set.Gradients, 2, 1);
+            var optimizer = new Optimizer<TRule>(rule, BigLayout());
+            optimizer.Step(set); // the first step may JIT and allocate; the rest may not
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++)
+            {
+                optimizer.Step(set);
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            return true;
+        }
+    }
+
+    private sealed class Resumes : IRuleVisitor<bool>
+    {
+        public bool Visit<TRule>(TRule rule)
+            where TRule : struct, IOptimizerRule<TRule>
+        {
+            rule.LearningRate *= 3;
+            var straightSet = new ParameterSet<float>(BigLayout());
+            Fill(straightSet.Values, 1, 1);
+            var straight = new Optimizer<TRule>(rule, BigLayout());
+            Run(straight, straightSet, 0, 7);
+
+            var firstSet = new ParameterSet<float>(BigLayout());
+            Fill(firstSet.Values, 1, 1);
+            var first = new Optimizer<TRule>(rule, BigLayout());
+            Run(first, firstSet, 0, 3);
+            using var stream = new MemoryStream();
+            first.SaveCheckpoint(stream);
+
+            // A fresh optimizer with default hyperparameters: the checkpoint restores them, the state and the step count.
+            var resumed = new Optimizer<TRule>(new TRule(), BigLayout());
+            stream.Position = 0;
+            resumed.LoadCheckpoint(stream);
+            Run(resumed, firstSet, 3, 4);
+            Assert.Equal(Fingerprint(straight, straightSet), Fingerprint(resumed, firstSet));
+            return true;
+        }
+    }
+}
