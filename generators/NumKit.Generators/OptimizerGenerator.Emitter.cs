@@ -263,7 +263,8 @@ public sealed partial class OptimizerGenerator
             {
                 StateSlot slot = slots[i];
                 string value = slot.Initializer is null ? "0.0" : CSharpExpression.Initializer(slot.Initializer, _names);
-                string comment = slot.InitializerText is null ? "starts at zero" : "init " + slot.Name + " = " + slot.InitializerText;
+                string comment = slot.InitializerText is null ? "starts at zero"
+                    : "init " + slot.Name + " = " + slot.InitializerText + (slot.StartsFromParameter ? ", set by the kernel on step 1" : string.Empty);
                 _w.Line($"{i} => {value}, // {slot.Name}: {comment}");
             }
 

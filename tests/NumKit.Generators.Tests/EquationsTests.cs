@@ -156,6 +156,7 @@ public class EquationsTests
     [InlineData("init m = g\nm = m + g\nw = w - m", (int)ProblemKind.InvalidInitialValue)]
     [InlineData("init m = 1\ninit m = 2\nm = m + g\nw = w - m", (int)ProblemKind.InvalidInitialValue)]
     [InlineData("keep x = g\nw = w - x", (int)ProblemKind.KeptNotState)]
+    [InlineData("init x = w\nw = w - LearningRate * g", (int)ProblemKind.InvalidInitialValue)]
     public void Checker_reports_each_kind_of_mistake(string text, int expected)
     {
         var problems = new List<Problem>();
@@ -180,6 +181,20 @@ public class EquationsTests
         RulePlan plan = Plan("mu = 1 / max(1, t - Beta1)\nkeep avg = avg + (w - avg) * mu\nw = w - LearningRate * g");
         Assert.Equal("avg", Assert.Single(plan.ElementStates).Name);
         Assert.Equal("keep avg = avg + (w - avg) * mu", Printer.Print(Parser.Parse("keep avg = avg + (w - avg) * mu", new List<Problem>()).Single()));
+    }
+
+    [Fact]
+    public void A_state_that_starts_from_w_is_set_on_step_1_before_any_statement()
+    {
+        RulePlan plan = Plan("init x0 = w * Beta1\nw = w - LearningRate * (g + w - x0)\nx0 = x0");
+        StateSlot slot = Assert.Single(plan.ElementStates);
+        Assert.True(slot.StartsFromParameter);
+        Assert.Null(slot.Initializer);
+        ElementAssignment first = plan.ElementAssignments[0];
+        Assert.Equal("x0", first.Target);
+        PlanChoose choose = Assert.IsType<PlanChoose>(first.Value);
+        Assert.Equal(new PlanBinary(BinaryOperator.Equal, new PlanStepNumber("t"), new PlanConstant(1)), plan.Hoisted[((PlanHoisted)choose.Condition).Index].Value);
+        Assert.Equal(new PlanElementValue("x0"), choose.WhenFalse);
     }
 
     private static CheckedSpec Check(string text)

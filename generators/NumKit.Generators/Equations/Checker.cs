@@ -108,8 +108,9 @@ internal sealed class Checker
         List<Statement> written = all.Where(s => !s.IsInitializer).ToList();
         List<Statement> updates = WithoutSelfAssignments(written);
         CollectTargets(updates);
+        CollectInitializedOnly(all.Where(s => s.IsInitializer));
         ResolveReads(updates);
-        InferRates(updates);
+        InferRates(updates.Concat(all.Where(s => s.IsInitializer)).ToList());
         List<TypedStatement> typed = TypeStatements(updates);
         CheckInitializers(all.Where(s => s.IsInitializer));
         foreach (TypedStatement statement in typed)
@@ -171,6 +172,18 @@ internal sealed class Checker
             else if (!IsBuiltInOutput(target) && !_variables.ContainsKey(target))
             {
                 _variables[target] = new Variable(target) { FirstAssignment = statement.TargetSpan };
+            }
+        }
+    }
+
+    // A name only an initializer assigns is state that never changes after it starts (Prodigy's x0 = w).
+    private void CollectInitializedOnly(IEnumerable<Statement> initializers)
+    {
+        foreach (Statement init in initializers)
+        {
+            if (!_dialect.IsBuiltIn(init.Target) && !_members.ContainsKey(init.Target) && !_variables.ContainsKey(init.Target))
+            {
+                _variables[init.Target] = new Variable(init.Target) { FirstAssignment = init.TargetSpan };
             }
         }
     }
@@ -262,7 +275,8 @@ internal sealed class Checker
             + " and names the equations assign";
     }
 
-    // Per element if anything per element flows into it, to a fixed point (state can feed itself).
+    // Per element if anything per element flows into it, to a fixed point (state can feed itself); a
+    // state that starts from w (its initializer is among the statements) is per element too.
     private void InferRates(List<Statement> updates)
     {
         bool changed = true;
@@ -467,13 +481,23 @@ internal sealed class Checker
                 continue;
             }
 
+            // An optimizer's state may also start from the parameter (Lookahead's slow weights, Prodigy's x0):
+            // set from w on the first step, so only a per-element state can.
             bool valid = true;
+            string allowed = _dialect.OutputIsBuiltIn ? "numbers, hyperparameters and " + _dialect.Output : "numbers and hyperparameters";
             foreach (Expr node in init.Value.DescendantsAndSelf())
             {
-                if (node is NameExpr name && !IsHyperparameter(name.Name))
+                bool isParameter = node is NameExpr { Name: var parameter } && _dialect.OutputIsBuiltIn && parameter == _dialect.Output;
+                if (node is NameExpr name && !IsHyperparameter(name.Name) && !isParameter)
                 {
                     Report(ProblemKind.InvalidInitialValue, name.Span,
-                        $"an initial value may use only numbers and hyperparameters, not '{name.Name}'");
+                        $"an initial value may use only {allowed}, not '{name.Name}'");
+                    valid = false;
+                }
+                else if (isParameter && variable.Rate != Rate.PerElement)
+                {
+                    Report(ProblemKind.InvalidInitialValue, node.Span,
+                        $"'{init.Target}' is one number per step, so it cannot start from '{_dialect.Output}', which is one value per element");
                     valid = false;
                 }
                 else if (node is CallExpr call)

@@ -40,6 +40,15 @@ internal sealed class Planner
         var stepAssignments = new List<StepAssignment>();
         var elementAssignments = new List<ElementAssignment>();
         var declared = new HashSet<string>();
+
+        // A state that starts from the parameter takes its value on step 1, before any statement changes w.
+        foreach (Variable state in _spec.States(Rate.PerElement).Where(StartsFromParameter))
+        {
+            PlanExpr first = Hoist(new PlanBinary(BinaryOperator.Equal, new PlanStepNumber(_dialect.StepName), new PlanConstant(1)), _dialect.StepName + " == 1", isCondition: true);
+            PlanExpr start = new PlanChoose(first, LowerElement(state.Initializer!), new PlanElementValue(state.Name));
+            elementAssignments.Add(new ElementAssignment(state.Name, false, start, $"{Language.Init} {state.Name} = {Printer.Print(state.Initializer!.Syntax)} (on step 1)"));
+        }
+
         foreach (TypedStatement statement in _spec.Statements)
         {
             Variable? variable = statement.Variable;
@@ -99,9 +108,13 @@ internal sealed class Planner
         => _spec.States(rate)
             .Select(s => new StateSlot(
                 s.Name,
-                s.Initializer is null ? null : LowerStep(s.Initializer, initializer: true),
-                s.Initializer is null ? null : Printer.Print(s.Initializer.Syntax)))
+                s.Initializer is null || StartsFromParameter(s) ? null : LowerStep(s.Initializer, initializer: true),
+                s.Initializer is null ? null : Printer.Print(s.Initializer.Syntax),
+                StartsFromParameter(s)))
             .ToEquatableArray();
+
+    private static bool StartsFromParameter(Variable state)
+        => state.Initializer is not null && state.Initializer.DescendantsAndSelf().Any(n => n is TypedName { Kind: NameKind.ElementInput });
 
     /// <summary>
     /// A per-step expression: hyperparameters (recorded as read, except in an initializer, which is

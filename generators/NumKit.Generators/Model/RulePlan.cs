@@ -29,8 +29,12 @@ internal sealed record RulePlan(
     EquatableArray<ScalarStateWrite> ScalarStateWrites,
     PlanStepValue? Output);
 
-/// <summary>One state: its name, and its declared starting value (numbers and hyperparameters) and that value as written, if any.</summary>
-internal sealed record StateSlot(string Name, PlanExpr? Initializer, string? InitializerText);
+/// <summary>
+/// One state: its name, its declared starting value (numbers and hyperparameters) and that value as
+/// written, if any. A state whose starting value reads the parameter (<paramref name="StartsFromParameter"/>)
+/// has no constant <paramref name="Initializer"/>: the kernel sets it from w on step 1.
+/// </summary>
+internal sealed record StateSlot(string Name, PlanExpr? Initializer, string? InitializerText, bool StartsFromParameter = false);
 
 /// <summary>A per-step statement: version <paramref name="Version"/> of <paramref name="Name"/> is <paramref name="Value"/>, under the equation it computes.</summary>
 internal sealed record StepAssignment(string Name, int Version, PlanExpr Value, string Equation, bool IsCondition)

@@ -90,6 +90,29 @@ public class GeneratedKernelTests
     });
 
     [Fact]
+    public void States_that_start_from_the_parameter_and_a_periodic_sync() => Check(new Anchored(), 2e-6, (t, w, g, s, _) =>
+    {
+        const double lr = 0.05f, pull = 0.1f, period = 3f, slowStep = 0.5f;
+        bool sync = t % 3 == 0;
+        Assert.Equal(sync, Math.Floor(t / period) * period == t);
+        for (int i = 0; i < w.Length; i++)
+        {
+            if (t == 1)
+            {
+                s[0][i] = w[i]; // anchor
+                s[1][i] = w[i]; // slow
+            }
+
+            w[i] -= lr * (g[i] + pull * (w[i] - s[0][i]));
+            if (sync)
+            {
+                s[1][i] += slowStep * (w[i] - s[1][i]);
+                w[i] = s[1][i];
+            }
+        }
+    }, initialState: 123); // never read: both states are set from w on step 1
+
+    [Fact]
     public void A_bool_hyperparameter_decides_once_per_step()
     {
         Check(new Ascent { Maximize = true }, 2e-6, (t, w, g, s, _) =>

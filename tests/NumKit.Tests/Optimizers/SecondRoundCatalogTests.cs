@@ -60,9 +60,17 @@ public class SecondRoundCatalogTests
         Assert.Equal((0.01f, 0.5f, 1.2f, 1e-6f, 50f), (rprop.LearningRate, rprop.EtaMinus, rprop.EtaPlus, rprop.MinStep, rprop.MaxStep));
         Asgd asgd = new();
         Assert.Equal((0.01f, 1e-4f, 0.75f, 1e6f, 0f), (asgd.LearningRate, asgd.Lambda, asgd.Alpha, asgd.T0, asgd.WeightDecay));
-        Assert.Equal(new[] { "ax" }, Optimizer<Asgd>.StateNames);
-        Assert.Equal(new[] { "eta", "mu" }, Optimizer<Asgd>.ScalarStateNames);
+        Assert.Equal(new[] { "ax" }, StateNames<Asgd>());
+        Assert.Equal(new[] { "eta", "mu" }, ScalarStateNames<Asgd>());
     }
+
+    private static IReadOnlyList<string> StateNames<TRule>()
+        where TRule : struct, IOptimizerRule<TRule>
+        => TRule.StateNames;
+
+    private static IReadOnlyList<string> ScalarStateNames<TRule>()
+        where TRule : struct, IOptimizerRule<TRule>
+        => TRule.ScalarStateNames;
 
     private static void Dispatch(string type, IRuleVisitor<bool> visitor)
     {
@@ -167,8 +175,8 @@ public class SecondRoundCatalogTests
         where TRule : struct, IOptimizerRule<TRule>
     {
         var parts = new List<string> { $"steps {optimizer.StepCount}", string.Join(",", set.Values.ToArray().Select(BitConverter.SingleToInt32Bits)) };
-        parts.AddRange(Optimizer<TRule>.StateNames.Select(name => string.Join(",", optimizer.State(name).ToArray().Select(BitConverter.SingleToInt32Bits))));
-        parts.AddRange(Optimizer<TRule>.ScalarStateNames.Select(name => BitConverter.DoubleToInt64Bits(optimizer.ScalarState(name)).ToString()));
+        parts.AddRange(TRule.StateNames.Select(name => string.Join(",", optimizer.State(name).ToArray().Select(BitConverter.SingleToInt32Bits))));
+        parts.AddRange(TRule.ScalarStateNames.Select(name => BitConverter.DoubleToInt64Bits(optimizer.ScalarState(name)).ToString()));
         return string.Join("|", parts);
     }
 
