@@ -186,7 +186,7 @@ public class EquationsTests
     [Fact]
     public void A_state_that_starts_from_w_is_set_on_step_1_before_any_statement()
     {
-        RulePlan plan = Plan("init x0 = w * Beta1\nw = w - LearningRate * (g + w - x0)\nx0 = x0");
+        RulePlan plan = Plan("init x0 = w * Beta1\nw = w - LearningRate * (g + w - x0)");
         StateSlot slot = Assert.Single(plan.ElementStates);
         Assert.True(slot.StartsFromParameter);
         Assert.Null(slot.Initializer);
