@@ -105,6 +105,8 @@ public static class OptimizerCatalog
         new CatalogOptimizer<Adagrad>("adagrad", "Adagrad", lr => new Adagrad { LearningRate = lr }),
         new CatalogOptimizer<Adadelta>("adadelta", "Adadelta", lr => new Adadelta { LearningRate = lr }),
         new CatalogOptimizer<Lion>("lion", "Lion", lr => new Lion { LearningRate = lr }),
+        new CatalogOptimizer<Rprop>("rprop", "Rprop", lr => new Rprop { LearningRate = lr }),
+        new CatalogOptimizer<Asgd>("asgd", "ASGD", lr => new Asgd { LearningRate = lr }),
     ];
 
     /// <summary>The names accepted on the command line.</summary>
