@@ -77,7 +77,7 @@ public static class ReferenceComparison
         }
 
         var set = new ParameterSet<T>(layout);
-        Write(expected, set.Values);
+        SecondRoundHarness.Write(expected, set.Values);
         GoldenStepper<T> stepper = create(layout);
         var trajectory = new double[steps][];
         for (int step = 1; step <= steps; step++)
@@ -89,10 +89,10 @@ public static class ReferenceComparison
                 Array.Clear(g, silent.Offset, silent.Length);
             }
 
-            Write(g, set.Gradients);
+            SecondRoundHarness.Write(g, set.Gradients);
             stepper.Step(set);
             reference.Step(expected, g);
-            trajectory[step - 1] = ToDouble<T>(set.Values);
+            trajectory[step - 1] = SecondRoundHarness.ToDouble<T>(set.Values);
             string what = $"{type} over {layout}, step {step}";
             AssertWithin(trajectory[step - 1], expected, tolerance, what);
             if (reference is AsgdReference asgd && stepper.Averaged is { } averaged)
@@ -104,7 +104,7 @@ public static class ReferenceComparison
         if (reference is ScheduleFreeAdamWReference scheduleFree && stepper.ToEvaluation is { } toEvaluation)
         {
             toEvaluation(set);
-            AssertWithin(ToDouble<T>(set.Values), scheduleFree.EvaluationWeights(expected), tolerance, $"{type} over {layout}, evaluation weights x");
+            AssertWithin(SecondRoundHarness.ToDouble<T>(set.Values), scheduleFree.EvaluationWeights(expected), tolerance, $"{type} over {layout}, evaluation weights x");
         }
 
         return trajectory;
@@ -168,25 +168,4 @@ public static class ReferenceComparison
     private static double[] Rounded<T>(IEnumerable<double> values)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => values.Select(x => double.CreateTruncating(T.CreateTruncating(x))).ToArray();
-
-    private static void Write<T>(double[] source, Span<T> target)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < source.Length; i++)
-        {
-            target[i] = T.CreateTruncating(source[i]);
-        }
-    }
-
-    private static double[] ToDouble<T>(ReadOnlySpan<T> values)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        var result = new double[values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            result[i] = double.CreateTruncating(values[i]);
-        }
-
-        return result;
-    }
 }

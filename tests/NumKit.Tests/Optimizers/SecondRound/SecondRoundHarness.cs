@@ -137,7 +137,8 @@ public static class SecondRoundHarness
         };
     }
 
-    private static void Write<T>(double[] source, Span<T> target)
+    // Shared with ReferenceComparison: values cross between the double references and T buffers.
+    internal static void Write<T>(double[] source, Span<T> target)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         for (int i = 0; i < source.Length; i++)
@@ -146,7 +147,7 @@ public static class SecondRoundHarness
         }
     }
 
-    private static double[] ToDouble<T>(ReadOnlySpan<T> values)
+    internal static double[] ToDouble<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var result = new double[values.Length];
