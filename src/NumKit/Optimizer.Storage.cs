@@ -222,6 +222,7 @@ public unsafe partial class Optimizer<TRule, T>
                 Arena = compact.Base,
                 Segments = segments,
                 BufferCount = buffers,
+                TileLength = compact.TileLength,
                 Tiles = tilePointer,
                 TileCount = tiles.Length,
                 Scalars = before,

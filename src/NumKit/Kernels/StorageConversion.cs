@@ -111,9 +111,47 @@ internal static class StorageConversion
     {
         ref uint s = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(source));
         ref ushort d = ref Unsafe.As<BFloat16, ushort>(ref MemoryMarshal.GetReference(destination));
-        for (int i = 0; i < source.Length; i++)
+        nuint length = (nuint)source.Length;
+        nuint i = 0;
+        if (Vector512.IsHardwareAccelerated && VectorPaths.Allows(512))
         {
-            Unsafe.Add(ref d, i) = RoundStochastic(Unsafe.Add(ref s, i), CounterRandom.Bits(key, firstIndex + i));
+            Vector512<uint> keys = Vector512.Create(key);
+            for (; i + (nuint)Vector512<ushort>.Count <= length; i += (nuint)Vector512<ushort>.Count)
+            {
+                Vector512<uint> index = Vector512.Create((uint)firstIndex + (uint)i) + Vector512<uint>.Indices;
+                Vector512<uint> lower = RoundStochastic(Vector512.LoadUnsafe(ref s, i), Mix(keys ^ index));
+                Vector512<uint> upper = RoundStochastic(Vector512.LoadUnsafe(ref s, i + (nuint)Vector512<uint>.Count), Mix(keys ^ (index + Vector512.Create((uint)Vector512<uint>.Count))));
+                Vector512.Narrow(lower, upper).StoreUnsafe(ref d, i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated && VectorPaths.Allows(256))
+        {
+            Vector256<uint> keys = Vector256.Create(key);
+            for (; i + (nuint)Vector256<ushort>.Count <= length; i += (nuint)Vector256<ushort>.Count)
+            {
+                Vector256<uint> index = Vector256.Create((uint)firstIndex + (uint)i) + Vector256<uint>.Indices;
+                Vector256<uint> lower = RoundStochastic(Vector256.LoadUnsafe(ref s, i), Mix(keys ^ index));
+                Vector256<uint> upper = RoundStochastic(Vector256.LoadUnsafe(ref s, i + (nuint)Vector256<uint>.Count), Mix(keys ^ (index + Vector256.Create((uint)Vector256<uint>.Count))));
+                Vector256.Narrow(lower, upper).StoreUnsafe(ref d, i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated && VectorPaths.Allows(128))
+        {
+            Vector128<uint> keys = Vector128.Create(key);
+            for (; i + (nuint)Vector128<ushort>.Count <= length; i += (nuint)Vector128<ushort>.Count)
+            {
+                Vector128<uint> index = Vector128.Create((uint)firstIndex + (uint)i) + Vector128<uint>.Indices;
+                Vector128<uint> lower = RoundStochastic(Vector128.LoadUnsafe(ref s, i), Mix(keys ^ index));
+                Vector128<uint> upper = RoundStochastic(Vector128.LoadUnsafe(ref s, i + (nuint)Vector128<uint>.Count), Mix(keys ^ (index + Vector128.Create((uint)Vector128<uint>.Count))));
+                Vector128.Narrow(lower, upper).StoreUnsafe(ref d, i);
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref d, i) = RoundStochastic(Unsafe.Add(ref s, i), CounterRandom.Bits(key, firstIndex + (int)i));
         }
     }
 
@@ -134,6 +172,62 @@ internal static class StorageConversion
 
     /// <summary>Rounds each float of <paramref name="source"/> to the nearest Half, ties to even.</summary>
     public static void NarrowToNearestEven(ReadOnlySpan<float> source, Span<Half> destination) => TensorPrimitives.ConvertToHalf(source, destination);
+
+    // CounterRandom.Mix (lowbias32) in every lane.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> Mix(Vector512<uint> x)
+    {
+        x ^= Vector512.ShiftRightLogical(x, 16);
+        x *= Vector512.Create(0x7FEB352Du);
+        x ^= Vector512.ShiftRightLogical(x, 15);
+        x *= Vector512.Create(0x846CA68Bu);
+        return x ^ Vector512.ShiftRightLogical(x, 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Mix(Vector256<uint> x)
+    {
+        x ^= Vector256.ShiftRightLogical(x, 16);
+        x *= Vector256.Create(0x7FEB352Du);
+        x ^= Vector256.ShiftRightLogical(x, 15);
+        x *= Vector256.Create(0x846CA68Bu);
+        return x ^ Vector256.ShiftRightLogical(x, 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<uint> Mix(Vector128<uint> x)
+    {
+        x ^= Vector128.ShiftRightLogical(x, 16);
+        x *= Vector128.Create(0x7FEB352Du);
+        x ^= Vector128.ShiftRightLogical(x, 15);
+        x *= Vector128.Create(0x846CA68Bu);
+        return x ^ Vector128.ShiftRightLogical(x, 16);
+    }
+
+    // RoundStochastic in every lane: the random bits' low half added below the kept bits, then truncated; NaN quieted.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> RoundStochastic(Vector512<uint> bits, Vector512<uint> random)
+    {
+        Vector512<uint> rounded = Vector512.ShiftRightLogical(bits + (random & Vector512.Create(0xFFFFu)), 16);
+        Vector512<uint> nan = Vector512.GreaterThan(bits & Vector512.Create(0x7FFF_FFFFu), Vector512.Create(0x7F80_0000u));
+        return Vector512.ConditionalSelect(nan, Vector512.ShiftRightLogical(bits, 16) | Vector512.Create(0x40u), rounded);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> RoundStochastic(Vector256<uint> bits, Vector256<uint> random)
+    {
+        Vector256<uint> rounded = Vector256.ShiftRightLogical(bits + (random & Vector256.Create(0xFFFFu)), 16);
+        Vector256<uint> nan = Vector256.GreaterThan(bits & Vector256.Create(0x7FFF_FFFFu), Vector256.Create(0x7F80_0000u));
+        return Vector256.ConditionalSelect(nan, Vector256.ShiftRightLogical(bits, 16) | Vector256.Create(0x40u), rounded);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<uint> RoundStochastic(Vector128<uint> bits, Vector128<uint> random)
+    {
+        Vector128<uint> rounded = Vector128.ShiftRightLogical(bits + (random & Vector128.Create(0xFFFFu)), 16);
+        Vector128<uint> nan = Vector128.GreaterThan(bits & Vector128.Create(0x7FFF_FFFFu), Vector128.Create(0x7F80_0000u));
+        return Vector128.ConditionalSelect(nan, Vector128.ShiftRightLogical(bits, 16) | Vector128.Create(0x40u), rounded);
+    }
 
     // Round to nearest even on the bits of floats; a NaN keeps its sign and top payload, with the quiet bit set.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

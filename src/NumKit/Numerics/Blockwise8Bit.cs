@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.Intrinsics;
 
 namespace NumKit.Numerics;
 
@@ -37,28 +38,52 @@ internal static class Blockwise8Bit
                 continue;
             }
 
-            for (int i = 0; i < length; i++)
-            {
-                blockCodes[i] = map.Encode(blockValues[i] / max);
-            }
+            BlockwiseCodec.Encode(blockValues, max, blockCodes, map);
         }
     }
 
     /// <summary>Decodes <paramref name="codes"/> with their blocks' <paramref name="absmax"/> into <paramref name="values"/>.</summary>
     public static void Dequantize(ReadOnlySpan<byte> codes, ReadOnlySpan<float> absmax, Span<float> values, DynamicQuantizationMap map)
     {
-        ReadOnlySpan<float> table = map.Codes;
         for (int block = 0, start = 0; start < values.Length; block++, start += BlockSize)
         {
             int length = Math.Min(BlockSize, values.Length - start);
             float max = absmax[block];
-            ReadOnlySpan<byte> blockCodes = codes.Slice(start, length);
-            Span<float> blockValues = values.Slice(start, length);
-            for (int i = 0; i < length; i++)
+            BlockwiseCodec.Decode(codes.Slice(start, length), max, values.Slice(start, length), map);
+        }
+    }
+
+    // The largest magnitude (NaN when any value is NaN) and whether any value is below zero, in one pass.
+    private static (float Max, bool Negative) MaxMagnitudeAndSign(ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        float max = 0f;
+        float min = 0f;
+        if (Vector256.IsHardwareAccelerated && values.Length >= 8)
+        {
+            Vector256<float> maxes = Vector256<float>.Zero;
+            Vector256<float> mins = Vector256<float>.Zero;
+            for (; i + 8 <= values.Length; i += 8)
             {
-                blockValues[i] = table[blockCodes[i]] * max;
+                Vector256<float> v = Vector256.Create(values.Slice(i, 8));
+                maxes = Vector256.Max(maxes, Vector256.Abs(v)); // Max propagates NaN (IEEE 754:2019 maximum)
+                mins = Vector256.Min(mins, v);
+            }
+
+            for (int lane = 0; lane < 8; lane++)
+            {
+                max = MathF.Max(max, maxes[lane]);
+                min = MathF.Min(min, mins[lane]);
             }
         }
+
+        for (; i < values.Length; i++)
+        {
+            max = MathF.Max(max, MathF.Abs(values[i]));
+            min = MathF.Min(min, values[i]);
+        }
+
+        return (max, min < 0f);
     }
 
     private static float MaxMagnitude(ReadOnlySpan<float> values)
@@ -79,8 +104,7 @@ internal static class Blockwise8Bit
             int length = Math.Min(BlockSize, values.Length - start);
             ReadOnlySpan<float> blockValues = values.Slice(start, length);
             Span<byte> blockCodes = codes.Slice(start, length);
-            float max = MaxMagnitude(blockValues);
-            bool signed = System.Numerics.Tensors.TensorPrimitives.Min(blockValues) < 0f;
+            (float max, bool signed) = MaxMagnitudeAndSign(blockValues);
             DynamicQuantizationMap map = signed ? DynamicQuantizationMap.Signed : DynamicQuantizationMap.Unsigned;
             absmax[block] = signed ? -max : max;
             if (max == 0f)
@@ -89,10 +113,7 @@ internal static class Blockwise8Bit
                 continue;
             }
 
-            for (int i = 0; i < length; i++)
-            {
-                blockCodes[i] = map.Encode(blockValues[i] / max);
-            }
+            BlockwiseCodec.Encode(blockValues, max, blockCodes, map);
         }
     }
 
@@ -104,14 +125,9 @@ internal static class Blockwise8Bit
             int length = Math.Min(BlockSize, values.Length - start);
             float stored = absmax[block];
             bool signed = float.IsNegative(stored);
-            ReadOnlySpan<float> table = (signed ? DynamicQuantizationMap.Signed : DynamicQuantizationMap.Unsigned).Codes;
+            DynamicQuantizationMap map = signed ? DynamicQuantizationMap.Signed : DynamicQuantizationMap.Unsigned;
             float max = Math.Abs(stored);
-            ReadOnlySpan<byte> blockCodes = codes.Slice(start, length);
-            Span<float> blockValues = values.Slice(start, length);
-            for (int i = 0; i < length; i++)
-            {
-                blockValues[i] = table[blockCodes[i]] * max;
-            }
+            BlockwiseCodec.Decode(codes.Slice(start, length), max, values.Slice(start, length), map);
         }
     }
 }

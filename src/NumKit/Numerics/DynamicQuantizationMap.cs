@@ -25,20 +25,36 @@ namespace NumKit.Numerics;
 internal sealed class DynamicQuantizationMap
 {
     private readonly float[] _codes;
-    private readonly double[] _midpoints;
+    private readonly float[] _thresholds;
     private readonly byte[] _start;
 
     private DynamicQuantizationMap(bool signed)
     {
         IsSigned = signed;
-        _codes = Build(signed);
-        _midpoints = new double[255];
+        _codes = GC.AllocateArray<float>(256, pinned: true);
+        Build(signed).CopyTo(_codes, 0);
+        var midpoints = new double[255];
         for (int c = 0; c < 255; c++)
         {
-            _midpoints[c] = ((double)_codes[c] + _codes[c + 1]) / 2; // exact in double
+            midpoints[c] = ((double)_codes[c] + _codes[c + 1]) / 2; // exact in double
         }
 
-        _start = BuildStartTable(_midpoints);
+        // x > midpoint ⇔ x > the largest float not above it: when the midpoint is no float, no float lies
+        // between the two. So the search compares floats, as a vector does. The 256th threshold is +∞, so a
+        // step from code 255 stays there.
+        _thresholds = GC.AllocateArray<float>(256, pinned: true);
+        for (int c = 0; c < 255; c++)
+        {
+            float nearest = (float)midpoints[c];
+            _thresholds[c] = nearest > midpoints[c] ? MathF.BitDecrement(nearest) : nearest;
+        }
+
+        _thresholds[255] = float.PositiveInfinity;
+
+        // Three bytes past the end, so a vector gather may read the table four bytes at a time.
+        _start = GC.AllocateArray<byte>((1 << 16) + 3, pinned: true);
+        BuildStartTable(midpoints, _start);
+        MaxSteps = CountMaxSteps(midpoints, _start);
     }
 
     /// <summary>The signed map, for state that changes sign (such as Adam's m).</summary>
@@ -60,14 +76,34 @@ internal sealed class DynamicQuantizationMap
     public byte Encode(float x)
     {
         int code = _start[BitConverter.SingleToUInt32Bits(x) >> 16];
-        double value = x;
-        while (code < 255 && value > _midpoints[code])
+        while (x > _thresholds[code])
         {
             code++;
         }
 
         return (byte)code;
     }
+
+    /// <summary>
+    /// The most steps <see cref="Encode"/>'s search takes past its table's start, over every float: a vector
+    /// encoder takes this many steps for every lane (a lane past its code stays there), so it finds the same codes.
+    /// </summary>
+    public int MaxSteps { get; }
+
+    /// <summary>The 256 codes, pinned: a vector decoder reads them by address.</summary>
+    internal float[] PinnedCodes => _codes;
+
+    /// <summary>
+    /// For each code c, the largest float that does not encode above c (x encodes above c exactly when
+    /// x &gt; threshold[c]); the last is +∞. Pinned.
+    /// </summary>
+    internal float[] Thresholds => _thresholds;
+
+    /// <summary>
+    /// Indexed by a float's top 16 bits (its bfloat16 bits): how many thresholds lie below every float with
+    /// those top bits — where the search starts. Pinned, and three bytes longer so a 4-byte gather stays inside.
+    /// </summary>
+    internal byte[] StartTable => _start;
 
     private static float[] Build(bool signed)
     {
@@ -108,10 +144,9 @@ internal sealed class DynamicQuantizationMap
     }
 
     // For every bfloat16 bit pattern, how many midpoints lie below every float whose top 16 bits it is.
-    private static byte[] BuildStartTable(double[] midpoints)
+    private static void BuildStartTable(double[] midpoints, byte[] start)
     {
-        var start = new byte[1 << 16];
-        for (int bits = 0; bits < start.Length; bits++)
+        for (int bits = 0; bits < 1 << 16; bits++)
         {
             int magnitude = bits & 0x7FFF;
             if (magnitude >= 0x7F80)
@@ -132,7 +167,32 @@ internal sealed class DynamicQuantizationMap
 
             start[bits] = (byte)below;
         }
+    }
 
-        return start;
+    // The most midpoints any float passes after its start: those in [lowest, highest] of its top-bits pattern.
+    private static int CountMaxSteps(double[] midpoints, byte[] start)
+    {
+        int most = 0;
+        for (int bits = 0; bits < 1 << 16; bits++)
+        {
+            int magnitude = bits & 0x7FFF;
+            if (magnitude >= 0x7F80)
+            {
+                continue; // NaN passes no midpoint; ±∞ is never a scaled value (the block's absmax is finite or the block is NaN)
+            }
+
+            double highest = (bits & 0x8000) == 0
+                ? BitConverter.UInt32BitsToSingle(((uint)bits << 16) | 0xFFFF)
+                : -(double)BitConverter.UInt32BitsToSingle((uint)magnitude << 16);
+            int code = start[bits];
+            while (code < midpoints.Length && highest > midpoints[code])
+            {
+                code++;
+            }
+
+            most = Math.Max(most, code - start[bits]);
+        }
+
+        return most;
     }
 }

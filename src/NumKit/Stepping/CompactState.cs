@@ -18,9 +18,11 @@ namespace NumKit.Stepping;
 /// <para>
 /// A tile is at most <see cref="TileLength"/> parameters of one tensor, starting at a multiple of
 /// <see cref="TileLength"/> from the tensor's start, so 8-bit blocks never straddle tiles. Its float
-/// copies (the kernel's packed state) live on the stack of the thread that steps it — 4 KiB per buffer,
-/// in L1 — so main memory sees only the compact bytes: that is what makes a compact step faster than a
-/// float32 one once the step is bound by memory bandwidth.
+/// copies (the kernel's packed state) live on the stack of the thread that steps it — <see cref="TileBytes"/>
+/// for all buffers together, so they and the tile's parameters and gradients stay in a 32 KiB L1 — and
+/// main memory sees only the compact bytes: that is what makes a compact step faster than a float32 one
+/// once the step is bound by memory bandwidth. The longest tile that fits keeps the per-tile costs (one
+/// kernel call, its checks and per-step values) small next to the tile's work.
 /// </para>
 /// <para>
 /// Each tile's result depends only on its own elements (and, for stochastic rounding, on the seed, the
@@ -30,8 +32,11 @@ namespace NumKit.Stepping;
 /// </remarks>
 internal sealed unsafe class CompactState
 {
-    /// <summary>The most parameters one tile holds: a multiple of the 8-bit block.</summary>
-    public const int TileLength = 1024;
+    /// <summary>The bytes of float copies one tile may take on the stack, all buffers together: half of a 32 KiB L1.</summary>
+    public const int TileBytes = 16 * 1024;
+
+    /// <summary>The most parameters any tile holds.</summary>
+    public const int MaxTileLength = 4096;
 
     private const int Alignment = 64;
 
@@ -45,6 +50,7 @@ internal sealed unsafe class CompactState
         BufferCount = bufferCount;
         Configured = configured;
         BlockwiseMinimumSize = blockwiseMinimumSize;
+        TileLength = TileLengthFor(bufferCount);
         Segments = GC.AllocateArray<Segment>(layout.Count * bufferCount, pinned: true);
         long bytes = 0;
         for (int j = 0; j < layout.Count; j++)
@@ -82,8 +88,11 @@ internal sealed unsafe class CompactState
         _arena = GC.AllocateArray<byte>((int)bytes + Alignment, pinned: true);
         byte* start = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_arena));
         _base = start + ((Alignment - ((nint)start % Alignment)) % Alignment);
-        TilesByRange = BuildTiles(layout, groupOf, ranges, bufferCount);
+        TilesByRange = BuildTiles(layout, groupOf, ranges, bufferCount, TileLength);
     }
+
+    /// <summary>The most parameters one tile holds: a multiple of the 8-bit block, its float copies within <see cref="TileBytes"/>.</summary>
+    public int TileLength { get; }
 
     /// <summary>How many state buffers the rule has.</summary>
     public int BufferCount { get; }
@@ -132,7 +141,7 @@ internal sealed unsafe class CompactState
     public void Fill(int tensor, int k, float value)
     {
         Segment segment = Segments[(tensor * BufferCount) + k];
-        Span<float> tile = stackalloc float[TileLength];
+        Span<float> tile = stackalloc float[MaxTileLength];
         tile.Fill(value);
         for (int within = 0; within < segment.Length; within += TileLength)
         {
@@ -274,9 +283,13 @@ internal sealed unsafe class CompactState
         _ => 1,
     };
 
+    /// <summary>The tile length for <paramref name="floatCopies"/> float copies per parameter: <see cref="TileBytes"/> shared, in whole 8-bit blocks, 256 to <see cref="MaxTileLength"/>.</summary>
+    public static int TileLengthFor(int floatCopies)
+        => Math.Clamp(TileBytes / (4 * Math.Max(1, floatCopies)) / Blockwise8Bit.BlockSize * Blockwise8Bit.BlockSize, Blockwise8Bit.BlockSize, MaxTileLength);
+
     private static long Align(long bytes) => (bytes + Alignment - 1) / Alignment * Alignment;
 
-    private static Tile[][] BuildTiles(ParameterLayout layout, int[] groupOf, GroupRange[] ranges, int bufferCount)
+    private static Tile[][] BuildTiles(ParameterLayout layout, int[] groupOf, GroupRange[] ranges, int bufferCount, int tileLength)
     {
         var tilesByRange = new Tile[ranges.Length][];
         for (int r = 0; r < ranges.Length; r++)
@@ -290,12 +303,12 @@ internal sealed unsafe class CompactState
                     continue;
                 }
 
-                for (int within = 0; within < tensor.Length; within += TileLength)
+                for (int within = 0; within < tensor.Length; within += tileLength)
                 {
                     tiles.Add(new Tile
                     {
                         Start = tensor.Offset + within,
-                        Length = Math.Min(TileLength, tensor.Length - within),
+                        Length = Math.Min(tileLength, tensor.Length - within),
                         Within = within,
                         FirstSegment = j * bufferCount,
                     });

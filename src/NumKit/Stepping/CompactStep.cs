@@ -42,7 +42,7 @@ internal static unsafe class CompactStep<TRule>
             return;
         }
 
-        Span<float> packed = stackalloc float[job.BufferCount * CompactState.TileLength];
+        Span<float> packed = stackalloc float[job.BufferCount * job.TileLength];
         Span<double> scalars = stackalloc double[job.ScalarCount];
         for (int index = first; index < end; index++)
         {
@@ -90,6 +90,9 @@ internal static unsafe class CompactStep<TRule>
         public byte* Arena;
         public Segment* Segments;
         public int BufferCount;
+
+        /// <summary>The longest tile: the stack holds BufferCount float copies of it.</summary>
+        public int TileLength;
         public Tile* Tiles;
         public int TileCount;
         public int TilesPerPart;

@@ -128,4 +128,84 @@ public class QuantizationTests
             }
         }
     }
+
+    public static TheoryData<int> Paths => new() { 512, 256, 128, 0 };
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Vector_encoding_and_decoding_give_the_scalar_codes_and_values_on_every_path(int path)
+    {
+        // Lengths 0 to past two blocks, values over every decade of both maps, exact codes, midpoints and
+        // their neighbours, zeros, a NaN block: each code must be the scalar search's, each value code × absmax.
+        var random = new Random(path + 5);
+        using var limit = VectorPaths.Limit(path);
+        foreach (int length in new[] { 0, 1, 3, 7, 8, 15, 16, 31, 33, 64, 100, 255, 256, 257, 300, 512, 600 })
+        {
+            float[] values = new float[length];
+            for (int i = 0; i < length; i++)
+            {
+                values[i] = (i % 4) switch
+                {
+                    0 => (float)((random.NextDouble() * 2 - 1) * Math.Pow(10, -random.Next(9))),
+                    1 => DynamicQuantizationMap.Signed.Codes[random.Next(256)] * 0.37f,
+                    2 => Midpoint(DynamicQuantizationMap.Unsigned, random.Next(255)),
+                    _ => random.Next(3) == 0 ? 0f : (float)random.NextDouble() * 1e-3f,
+                };
+            }
+
+            if (length > 300)
+            {
+                values[290] = float.NaN;
+            }
+
+            int blocks = Blockwise8Bit.BlockCount(length);
+            var codes = new byte[length];
+            var absmax = new float[blocks];
+            var decoded = new float[length];
+            Blockwise8Bit.QuantizeAdaptive(values, codes, absmax);
+            Blockwise8Bit.DequantizeAdaptive(codes, absmax, decoded);
+            for (int i = 0; i < length; i++)
+            {
+                float stored = absmax[i / 256];
+                DynamicQuantizationMap map = float.IsNegative(stored) ? DynamicQuantizationMap.Signed : DynamicQuantizationMap.Unsigned;
+                float max = Math.Abs(stored);
+                byte expected = max == 0f ? map.Encode(0f) : map.Encode(values[i] / max);
+                Assert.True(expected == codes[i], $"path {path}, length {length}, element {i} ({values[i]:R} / {max:R}): code {codes[i]}, scalar {expected}");
+                Assert.Equal(BitConverter.SingleToUInt32Bits(map.Codes[codes[i]] * max), BitConverter.SingleToUInt32Bits(decoded[i]));
+            }
+
+            if (length > 300)
+            {
+                Assert.True(float.IsNaN(absmax[1]), "a block holding NaN has a NaN absmax, so it decodes to NaN");
+            }
+        }
+    }
+
+    private static float Midpoint(DynamicQuantizationMap map, int code) => (float)(((double)map.Codes[code] + map.Codes[code + 1]) / 2);
+
+    [Theory]
+    [MemberData(nameof(Signs))]
+    public void The_vector_encoders_fixed_steps_cover_every_floats_search(bool signed)
+    {
+        // The vector encoder takes MaxSteps steps past its table's start for every lane; the scalar search must
+        // never need more, over every float with the same top bits as a value in [-1, 1] (checked at both ends
+        // of every bfloat16 interval and in its middle).
+        DynamicQuantizationMap map = Map(signed);
+        Assert.InRange(map.MaxSteps, 1, 4);
+        for (uint top = 0; top <= 0xBF80; top++)
+        {
+            if ((top & 0x7FFF) > 0x3F80)
+            {
+                continue;
+            }
+
+            foreach (uint low in new uint[] { 0, 0x8000, 0xFFFF })
+            {
+                float x = BitConverter.UInt32BitsToSingle((top << 16) | low);
+                int start = map.StartTable[(int)top];
+                int code = map.Encode(x);
+                Assert.True(code - start <= map.MaxSteps, $"{x:R}: start {start}, code {code}, MaxSteps {map.MaxSteps}");
+            }
+        }
+    }
 }

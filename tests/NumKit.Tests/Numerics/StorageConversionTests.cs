@@ -65,4 +65,24 @@ public class StorageConversionTests
         Assert.Equal(new ushort[] { 0x3F80, 0xC000, 0x0000, 0x7F80 }, exactRounded.Take(4).Select(b => b.Bits));
         Assert.True(BFloat16.IsNaN(exactRounded[4]));
     }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Stochastic_rounding_gives_the_scalar_definitions_bits_on_every_path_and_length(int path)
+    {
+        uint key = CounterRandom.Key(seed: 9, step: 3, buffer: 0);
+        using var limit = VectorPaths.Limit(path);
+        for (int length = 0; length <= 140; length++)
+        {
+            float[] source = Values(length, length + 1000);
+            var rounded = new BFloat16[length];
+            int first = (length * 37) - 200; // negative, zero and positive element indices
+            StorageConversion.NarrowStochastic(source, rounded, key, first);
+            for (int i = 0; i < length; i++)
+            {
+                ushort expected = StorageConversion.RoundStochastic(BitConverter.SingleToUInt32Bits(source[i]), CounterRandom.Bits(key, first + i));
+                Assert.True(expected == rounded[i].Bits, $"path {path}, length {length}, element {i}: {rounded[i].Bits:X4}, scalar {expected:X4}");
+            }
+        }
+    }
 }
