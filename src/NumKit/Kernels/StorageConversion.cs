@@ -118,7 +118,7 @@ internal static class StorageConversion
             Vector512<uint> keys = Vector512.Create(key);
             for (; i + (nuint)Vector512<ushort>.Count <= length; i += (nuint)Vector512<ushort>.Count)
             {
-                Vector512<uint> index = Vector512.Create((uint)firstIndex + (uint)i) + Vector512<uint>.Indices;
+                Vector512<uint> index = Vector512.Create((uint)firstIndex + (uint)i) + Lanes512;
                 Vector512<uint> lower = RoundStochastic(Vector512.LoadUnsafe(ref s, i), Mix(keys ^ index));
                 Vector512<uint> upper = RoundStochastic(Vector512.LoadUnsafe(ref s, i + (nuint)Vector512<uint>.Count), Mix(keys ^ (index + Vector512.Create((uint)Vector512<uint>.Count))));
                 Vector512.Narrow(lower, upper).StoreUnsafe(ref d, i);
@@ -130,7 +130,7 @@ internal static class StorageConversion
             Vector256<uint> keys = Vector256.Create(key);
             for (; i + (nuint)Vector256<ushort>.Count <= length; i += (nuint)Vector256<ushort>.Count)
             {
-                Vector256<uint> index = Vector256.Create((uint)firstIndex + (uint)i) + Vector256<uint>.Indices;
+                Vector256<uint> index = Vector256.Create((uint)firstIndex + (uint)i) + Lanes256;
                 Vector256<uint> lower = RoundStochastic(Vector256.LoadUnsafe(ref s, i), Mix(keys ^ index));
                 Vector256<uint> upper = RoundStochastic(Vector256.LoadUnsafe(ref s, i + (nuint)Vector256<uint>.Count), Mix(keys ^ (index + Vector256.Create((uint)Vector256<uint>.Count))));
                 Vector256.Narrow(lower, upper).StoreUnsafe(ref d, i);
@@ -142,7 +142,7 @@ internal static class StorageConversion
             Vector128<uint> keys = Vector128.Create(key);
             for (; i + (nuint)Vector128<ushort>.Count <= length; i += (nuint)Vector128<ushort>.Count)
             {
-                Vector128<uint> index = Vector128.Create((uint)firstIndex + (uint)i) + Vector128<uint>.Indices;
+                Vector128<uint> index = Vector128.Create((uint)firstIndex + (uint)i) + Lanes128;
                 Vector128<uint> lower = RoundStochastic(Vector128.LoadUnsafe(ref s, i), Mix(keys ^ index));
                 Vector128<uint> upper = RoundStochastic(Vector128.LoadUnsafe(ref s, i + (nuint)Vector128<uint>.Count), Mix(keys ^ (index + Vector128.Create((uint)Vector128<uint>.Count))));
                 Vector128.Narrow(lower, upper).StoreUnsafe(ref d, i);
@@ -172,6 +172,13 @@ internal static class StorageConversion
 
     /// <summary>Rounds each float of <paramref name="source"/> to the nearest Half, ties to even.</summary>
     public static void NarrowToNearestEven(ReadOnlySpan<float> source, Span<Half> destination) => TensorPrimitives.ConvertToHalf(source, destination);
+
+    // 0, 1, 2, ... in each lane (Vector512<T>.Indices is .NET 9 and later).
+    private static Vector512<uint> Lanes512 => Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+
+    private static Vector256<uint> Lanes256 => Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
+
+    private static Vector128<uint> Lanes128 => Vector128.Create(0u, 1, 2, 3);
 
     // CounterRandom.Mix (lowbias32) in every lane.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -61,19 +61,27 @@ internal static class Blockwise8Bit
         float min = 0f;
         if (Vector256.IsHardwareAccelerated && values.Length >= 8)
         {
+            // Vector Max and Min lose NaN on .NET 8, so NaN is tracked on its own.
             Vector256<float> maxes = Vector256<float>.Zero;
             Vector256<float> mins = Vector256<float>.Zero;
+            Vector256<float> numbers = Vector256<float>.AllBitsSet;
             for (; i + 8 <= values.Length; i += 8)
             {
                 Vector256<float> v = Vector256.Create(values.Slice(i, 8));
-                maxes = Vector256.Max(maxes, Vector256.Abs(v)); // Max propagates NaN (IEEE 754:2019 maximum)
+                maxes = Vector256.Max(maxes, Vector256.Abs(v));
                 mins = Vector256.Min(mins, v);
+                numbers &= Vector256.Equals(v, v);
             }
 
             for (int lane = 0; lane < 8; lane++)
             {
                 max = MathF.Max(max, maxes[lane]);
                 min = MathF.Min(min, mins[lane]);
+            }
+
+            if (numbers.AsUInt32() != Vector256<uint>.AllBitsSet)
+            {
+                max = float.NaN;
             }
         }
 
