@@ -149,6 +149,7 @@ public sealed partial class OptimizerGenerator
 
             WriteDescription();
             WriteHyperparameterAccess();
+            HyperparameterContractWriter.Write(_w, _interface, _spec.Contract ?? HyperparameterContract.None);
             WriteInitialValues();
             WritePublicKernels();
             WritePackedKernels();

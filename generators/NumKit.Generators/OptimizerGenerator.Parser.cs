@@ -45,9 +45,11 @@ public sealed partial class OptimizerGenerator
             .Where(m => m.IsHyperparameter && !m.IsCondition)
             .Select(m => new Hyperparameter(m.Name, HasPublicSetter(type, m.Name)))
             .ToEquatableArray();
+        HyperparameterContract contract = HyperparameterContract.None;
         if (dialect == Dialect.Optimizer)
         {
             CheckLearningRate(type, typeLocation, diagnostics);
+            contract = ReadContract(type, context.SemanticModel.Compilation, members, diagnostics);
         }
 
         (RulePlan? plan, List<Problem> problems) = EquationCompiler.Compile(dialect, equations, members);
@@ -86,7 +88,8 @@ public sealed partial class OptimizerGenerator
             hyperparameters,
             // Only where a generated half can be declared at all (a partial, non-generic struct in partial types).
             NeedsConstructor(type) && diagnostics.All(d => d.Kind is not (ProblemKind.NotPartialStruct or ProblemKind.UnsupportedDeclaration)),
-            type.MemberNames.OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray());
+            type.MemberNames.OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray(),
+            contract);
         return new RuleSpec(host, dialect, generate ? plan : null, diagnostics.ToEquatableArray());
     }
 

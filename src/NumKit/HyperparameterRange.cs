@@ -5,12 +5,15 @@ namespace NumKit;
 
 /// <summary>
 /// The values a hyperparameter may take: a finite number from <see cref="Minimum"/> to <see cref="Maximum"/>
-/// (the maximum excluded when <see cref="MaximumExcluded"/>). A rule declares each hyperparameter's range next to
-/// its properties (<c>IOptimizerRule&lt;TSelf&gt;.RangeOf</c>); the optimizer checks every hyperparameter against it
+/// (the minimum excluded when <see cref="MinimumExcluded"/>, the maximum when <see cref="MaximumExcluded"/>). A rule declares each hyperparameter's range next to
+/// its properties (<see cref="HyperparameterRangeAttribute"/>, which the generator turns into <c>IOptimizerRule&lt;TSelf&gt;.RangeOf</c>); the optimizer checks every hyperparameter against it
 /// when it is set through the optimizer, before every step and when a checkpoint loads.
 /// </summary>
 public readonly record struct HyperparameterRange(float Minimum, float Maximum, bool MaximumExcluded = false)
 {
+    /// <summary>Whether <see cref="Minimum"/> itself is outside the range (x &gt; Minimum): 0 &lt; η₋ &lt; 1, say.</summary>
+    public bool MinimumExcluded { get; init; }
+
     /// <summary>Any finite number: the default for a hyperparameter its rule does not declare.</summary>
     public static HyperparameterRange Finite { get; } = new(float.MinValue, float.MaxValue);
 
@@ -32,21 +35,23 @@ public readonly record struct HyperparameterRange(float Minimum, float Maximum, 
 
     /// <summary>Whether <paramref name="value"/> is a finite number in the range.</summary>
     public bool Contains(float value)
-        => float.IsFinite(value) && value >= Minimum && (MaximumExcluded ? value < Maximum : value <= Maximum);
+        => float.IsFinite(value)
+            && (MinimumExcluded ? value > Minimum : value >= Minimum)
+            && (MaximumExcluded ? value < Maximum : value <= Maximum);
 
-    /// <summary>The range as it is written in messages: "[0, 1)", "0 or more", "any finite number".</summary>
+    /// <summary>The range as it is written in messages: "[0, 1)", "(0, 1)", "0 or more (finite)", "more than 1 (finite)", "any finite number".</summary>
     public override string ToString()
     {
-        if (Minimum == float.MinValue && Maximum == float.MaxValue)
+        if (Minimum == float.MinValue && Maximum == float.MaxValue && !MinimumExcluded && !MaximumExcluded)
         {
             return "any finite number";
         }
 
-        if (Maximum == float.MaxValue)
+        if (Maximum == float.MaxValue && !MaximumExcluded)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"{Minimum} or more (finite)");
+            return string.Create(CultureInfo.InvariantCulture, $"{(MinimumExcluded ? "more than " : string.Empty)}{Minimum}{(MinimumExcluded ? string.Empty : " or more")} (finite)");
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"[{Minimum}, {Maximum}{(MaximumExcluded ? ")" : "]")}");
+        return string.Create(CultureInfo.InvariantCulture, $"{(MinimumExcluded ? "(" : "[")}{Minimum}, {Maximum}{(MaximumExcluded ? ")" : "]")}");
     }
 }

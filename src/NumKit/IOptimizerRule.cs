@@ -40,6 +40,15 @@ public interface IOptimizerRule<TSelf>
     /// </summary>
     static virtual bool IsNonNegativeState(string state) => false;
 
+    /// <summary>
+    /// Whether reading a hyperparameter runs code written for the rule (a property getter with a body) rather than
+    /// reading a stored value. The optimizer then runs every step of the rule on the calling thread, since a split
+    /// step would run that code on worker threads, once per part (and a getter that throws or changes its answer
+    /// would leave the step half-applied). False unless declared; the generator declares it for a rule whose
+    /// hyperparameters are not all auto-properties.
+    /// </summary>
+    static virtual bool HasComputedHyperparameters => false;
+
     /// <summary>Reads the hyperparameter at <paramref name="index"/> of <see cref="HyperparameterNames"/>.</summary>
     float GetHyperparameter(int index);
 

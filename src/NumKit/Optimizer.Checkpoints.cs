@@ -23,6 +23,7 @@ public partial class Optimizer<TRule, T>
     {
         ArgumentNullException.ThrowIfNull(stream);
         using CallGuard call = Enter(SaveCall);
+        RequireNoFailedStep("SaveCheckpoint");
         if (!stream.CanWrite)
         {
             throw new ArgumentException("The stream cannot be written.", nameof(stream));
@@ -130,6 +131,7 @@ public partial class Optimizer<TRule, T>
         }
         StepCount = staged.StepCount;
         SkippedStepCount = staged.SkippedStepCount;
+        ClearFailedStep();
     }
 
     private Staged ReadCheckpoint(BinaryReader reader, ChecksumStream hashed)

@@ -51,7 +51,7 @@ public unsafe partial class Optimizer<TRule, T>
     // 'state' (w.Length apart): on this thread, or split into slices across the worker team.
     private void StepRange(in TRule rule, int t, Span<T> w, ReadOnlySpan<T> g, Span<T> state, Span<double> scalars)
     {
-        int threads = WorkerTeam.ThreadsFor(_maxDegreeOfParallelism, w.Length, MinimumParametersPerThread);
+        int threads = ThreadsForStep(w.Length);
         if (threads <= 1)
         {
             RuleKernel<TRule, T>.Step(in rule, t, w, g, state, w.Length, scalars);
@@ -60,6 +60,13 @@ public unsafe partial class Optimizer<TRule, T>
 
         StepSliced(in rule, t, w, g, state, scalars, threads);
     }
+
+    // A rule whose hyperparameter getters run its author's code steps on the calling thread only: a part on a
+    // worker would run that code there, once per part (and a getter that throws or changes its answer between
+    // parts would leave the step half-applied). Otherwise the parts get a copy of the rule made on this thread,
+    // whose auto-properties are stored values: no code of the rule's author runs on a worker.
+    private int ThreadsForStep(int length)
+        => TRule.HasComputedHyperparameters ? 1 : WorkerTeam.ThreadsFor(_maxDegreeOfParallelism, length, MinimumParametersPerThread);
 
     private static void StepSliced(in TRule rule, int t, Span<T> w, ReadOnlySpan<T> g, Span<T> state, Span<double> scalars, int threads)
     {

@@ -230,7 +230,7 @@ public unsafe partial class Optimizer<TRule, T>
                 ScalarCount = scalarsBefore.Length,
                 Keys = keyPointer,
             };
-            int threads = Kernels.WorkerTeam.ThreadsFor(_maxDegreeOfParallelism, range.Length, MinimumParametersPerThread);
+            int threads = ThreadsForStep(range.Length);
             CompactStep<TRule>.Run(ref job, Math.Min(Kernels.WorkerTeam.PartsFor(threads), tiles.Length), threads);
         }
     }

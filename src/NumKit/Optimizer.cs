@@ -122,7 +122,12 @@ public partial class Optimizer<TRule, T>
     /// Applies one step of the rule: t = StepCount + 1, every parameter updated from its gradient in
     /// one pass (one kernel call per group range), with no allocation.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Another call (another thread's step) is running on this optimizer; nothing is changed.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// Another call (another thread's step) is running on this optimizer, or an earlier step failed part-way
+    /// (<see cref="HasFailedStep"/>); nothing is changed. Or this step failed part-way after it was validated (a
+    /// fault inside a kernel, the original exception inner): the message says what may be half-applied,
+    /// StepCount is not advanced, and the optimizer refuses steps until LoadCheckpoint or Reset.
+    /// </exception>
     /// <exception cref="ArgumentException">
     /// A span's length is not <see cref="ParameterCount"/>, the gradients overlap the parameters,
     /// a hyperparameter is outside its rule's range (<see cref="IOptimizerRule{TSelf}.RangeOf"/>), or a gradient is NaN or ±Infinity and
@@ -131,6 +136,7 @@ public partial class Optimizer<TRule, T>
     public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
     {
         using CallGuard call = Enter(StepCall);
+        RequireNoFailedStep("Step");
         RequireParameterLength(parameters.Length, nameof(parameters));
         RequireParameterLength(gradients.Length, nameof(gradients));
         RequireNoOverlap(parameters, gradients);
@@ -152,20 +158,28 @@ public partial class Optimizer<TRule, T>
             return;
         }
 
-        GroupRange[] ranges = _plan.Ranges;
-        if (_compact is not null)
+        // Validated: from here a throw is a fault part-way through the step (Optimizer.Failure.cs).
+        try
         {
-            StepCompactRanges(t, parameters, gradients);
+            GroupRange[] ranges = _plan.Ranges;
+            if (_compact is not null)
+            {
+                StepCompactRanges(t, parameters, gradients);
+            }
+            else if (ranges.Length == 1)
+            {
+                // One range (no groups): the whole span in one kernel call, the group's scalar state in place.
+                ParameterGroup<TRule> only = _plan.Groups[ranges[0].Group];
+                StepRange(in only.Rule, t, parameters, gradients, _state.Packed(ranges[0]), only.Scalars);
+            }
+            else
+            {
+                StepRanges(t, parameters, gradients);
+            }
         }
-        else if (ranges.Length == 1)
+        catch (Exception failure)
         {
-            // One range (no groups): the whole span in one kernel call, the group's scalar state in place.
-            ParameterGroup<TRule> only = _plan.Groups[ranges[0].Group];
-            StepRange(in only.Rule, t, parameters, gradients, _state.Packed(ranges[0]), only.Scalars);
-        }
-        else
-        {
-            StepRanges(t, parameters, gradients);
+            throw StepFailed(t, failure);
         }
 
         StepCount = t;
@@ -217,6 +231,7 @@ public partial class Optimizer<TRule, T>
 
         StepCount = 0;
         SkippedStepCount = 0;
+        ClearFailedStep();
     }
 
     /// <summary>The per-element state buffer at <paramref name="index"/> of <see cref="StateNames"/>, over every parameter.</summary>

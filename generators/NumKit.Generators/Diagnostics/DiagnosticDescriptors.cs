@@ -35,6 +35,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ReservedMemberName = Error("NK0023", "Member name taken by the generated code", "'{0}' is the name of the generated {1}; rename the member");
     public static readonly DiagnosticDescriptor TooManyStates = Error("NK0024", "Too many state buffers", "The equations keep {0} state values; a rule may keep at most {1}");
     public static readonly DiagnosticDescriptor KeptNotState = Error("NK0025", "Kept value is not state", "'{0}' is marked 'keep' but is not state: only a name the equations read before they assign it is stored between steps, where the caller can read it");
+    public static readonly DiagnosticDescriptor InvalidHyperparameterRange = Error("NK0030", "Invalid hyperparameter range", "The [HyperparameterRange] on '{0}' cannot be used: {1}");
     public static readonly DiagnosticDescriptor UnsupportedDeclaration = Error("NK0019", "Unsupported declaration", "The [{2}] type '{0}' cannot be generated: {1}");
 
     /// <summary>The descriptor of a problem kind: NK and the kind's number, four digits.</summary>
@@ -64,6 +65,7 @@ internal static class DiagnosticDescriptors
         ProblemKind.ReservedMemberName => ReservedMemberName,
         ProblemKind.TooManyStates => TooManyStates,
         ProblemKind.KeptNotState => KeptNotState,
+        ProblemKind.InvalidHyperparameterRange => InvalidHyperparameterRange,
         _ => UnsupportedDeclaration,
     };
 

@@ -23,7 +23,8 @@ internal sealed record RuleHost(
     string Equations,
     EquatableArray<Hyperparameter> Hyperparameters,
     bool NeedsConstructor,
-    EquatableArray<string> MemberNames);
+    EquatableArray<string> MemberNames,
+    HyperparameterContract? Contract = null);
 
 /// <summary>A public float property of the rule, and whether it can be set.</summary>
 internal sealed record Hyperparameter(string Name, bool CanSet);

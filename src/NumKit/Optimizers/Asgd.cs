@@ -33,15 +33,19 @@ public partial struct Asgd
     /// <summary>The initial step size η (PyTorch's <c>lr</c>).</summary>
     public float LearningRate { get; set; } = 0.01f;
 
-    /// <summary>λ, the decay term of the step size and of the weights (PyTorch's <c>lambd</c>).</summary>
+    /// <summary>λ, the decay term of the step size and of the weights (PyTorch's <c>lambd</c>); 0 or more.</summary>
+    [HyperparameterRange(0, float.PositiveInfinity)]
     public float Lambda { get; set; } = 1e-4f;
 
-    /// <summary>α, the power of the step size's decay (PyTorch's <c>alpha</c>).</summary>
+    /// <summary>α, the power of the step size's decay (PyTorch's <c>alpha</c>); 0 or more (a negative power would grow the step size).</summary>
+    [HyperparameterRange(0, float.PositiveInfinity)]
     public float Alpha { get; set; } = 0.75f;
 
-    /// <summary>The step at which averaging starts (PyTorch's <c>t0</c>).</summary>
+    /// <summary>The step at which averaging starts (PyTorch's <c>t0</c>); 0 or more.</summary>
+    [HyperparameterRange(0, float.PositiveInfinity)]
     public float T0 { get; set; } = 1e6f;
 
-    /// <summary>L2 weight decay, added to the gradient (PyTorch's <c>weight_decay</c>).</summary>
+    /// <summary>L2 weight decay, added to the gradient (PyTorch's <c>weight_decay</c>); 0 or more, as PyTorch checks.</summary>
+    [HyperparameterRange(0, float.PositiveInfinity)]
     public float WeightDecay { get; set; }
 }

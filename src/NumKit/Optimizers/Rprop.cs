@@ -32,15 +32,23 @@ public partial struct Rprop
     /// <summary>The initial step size of every element (PyTorch's <c>lr</c>).</summary>
     public float LearningRate { get; set; } = 0.01f;
 
-    /// <summary>η₋: the factor a step size shrinks by when the gradient's sign flips (PyTorch's <c>etas[0]</c>).</summary>
+    /// <summary>η₋: the factor a step size shrinks by when the gradient's sign flips (PyTorch's <c>etas[0]</c>); 0 &lt; η₋ &lt; 1, as PyTorch checks.</summary>
+    [HyperparameterRange(0, 1, MinimumExcluded = true, MaximumExcluded = true)]
     public float EtaMinus { get; set; } = 0.5f;
 
-    /// <summary>η₊: the factor a step size grows by while the gradient keeps its sign (PyTorch's <c>etas[1]</c>).</summary>
+    /// <summary>η₊: the factor a step size grows by while the gradient keeps its sign (PyTorch's <c>etas[1]</c>); more than 1, as PyTorch checks.</summary>
+    [HyperparameterRange(1, float.PositiveInfinity, MinimumExcluded = true)]
     public float EtaPlus { get; set; } = 1.2f;
 
-    /// <summary>The smallest step size (PyTorch's <c>step_sizes[0]</c>).</summary>
+    /// <summary>The smallest step size (PyTorch's <c>step_sizes[0]</c>); 0 or more (a negative step size would step uphill).</summary>
+    [HyperparameterRange(0, float.PositiveInfinity)]
     public float MinStep { get; set; } = 1e-6f;
 
-    /// <summary>The largest step size (PyTorch's <c>step_sizes[1]</c>).</summary>
+    /// <summary>The largest step size (PyTorch's <c>step_sizes[1]</c>); 0 or more.</summary>
+    [HyperparameterRange(0, float.PositiveInfinity)]
     public float MaxStep { get; set; } = 50f;
+
+    // The step sizes start at LearningRate (0 or more) and are clamped to [MinStep, MaxStep]: never negative, so a
+    // checkpoint holding a negative or NaN step size is refused.
+    static bool IOptimizerRule<Rprop>.IsNonNegativeState(string state) => state is "size";
 }
