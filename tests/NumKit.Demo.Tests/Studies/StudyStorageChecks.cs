@@ -40,6 +40,9 @@ internal static class StudyStorageChecks
             StudyTrial dead = study.Ask("dead")!;
             storage.ReportIntermediate(dead.StorageId, 0, 5.0);
             storage.ReportIntermediate(dead.StorageId, 1, 4.0);
+
+            // Reports reach the store with the worker's next beat at the latest; then it falls silent.
+            Assert.True(storage.Heartbeat(dead.StorageId, dead.Worker));
             Thread.Sleep(900);
 
             // The next ask fails the silent worker's attempt and hands the same trial out again, values kept.

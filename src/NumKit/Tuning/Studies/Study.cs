@@ -24,14 +24,15 @@ namespace NumKit.Tuning;
 /// </para>
 /// <para>
 /// A worker beats (<see cref="StudyOptions.HeartbeatInterval"/>) while it runs a trial; a trial whose
-/// worker has not beaten for <see cref="StudyOptions.StaleAfter"/> is failed by the next worker that asks,
-/// and if it has attempts left (<see cref="StudyOptions.MaxAttempts"/>) it waits to be claimed again,
+/// worker has not beaten for <see cref="StudyOptions.StaleAfter"/> is failed by a worker that asks (each
+/// checks at most every quarter of StaleAfter, and whenever it finds nothing to claim), and if it has attempts left (<see cref="StudyOptions.MaxAttempts"/>) it waits to be claimed again,
 /// keeping its parameters and the values it reported.
 /// </para>
 /// </remarks>
 public sealed class Study
 {
     private readonly bool _samplerUsesHistory;
+    private long _lastReap = long.MinValue;
 
     private Study(IStudyStorage storage, long studyId, StudySettings settings, SearchSpace space, StudyOptions options)
     {
@@ -98,8 +99,13 @@ public sealed class Study
     public StudyTrial? Ask(string worker)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(worker);
-        Storage.ReapStaleTrials(StudyId, Options.StaleAfter, Settings.MaxAttempts);
+        bool reaped = ReapIfDue(force: false);
         ClaimedTrial? claim = Storage.ClaimTrial(StudyId, worker, Settings.Budget);
+        if (claim is null && !reaped && ReapIfDue(force: true))
+        {
+            claim = Storage.ClaimTrial(StudyId, worker, Settings.Budget);
+        }
+
         if (claim is null)
         {
             return null;
@@ -305,6 +311,23 @@ public sealed class Study
         }
 
         return state != StudyTrialState.Waiting;
+    }
+
+    // Reaping is a write that finds nothing almost every time, so an ask does it only when a quarter of
+    // StaleAfter has passed since this study object last did (or when there is nothing else to claim):
+    // a dead worker's trial is retried at most StaleAfter × 1.25 after its last beat.
+    private bool ReapIfDue(bool force)
+    {
+        long now = Environment.TickCount64;
+        long last = Interlocked.Read(ref _lastReap);
+        if (!force && last != long.MinValue && now - last < (long)(Options.StaleAfter.TotalMilliseconds / 4))
+        {
+            return false;
+        }
+
+        Interlocked.Exchange(ref _lastReap, now);
+        Storage.ReapStaleTrials(StudyId, Options.StaleAfter, Settings.MaxAttempts);
+        return true;
     }
 
     private void Beat(object? state)
