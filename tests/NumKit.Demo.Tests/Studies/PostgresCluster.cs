@@ -26,10 +26,8 @@ public sealed class PostgresCluster : IDisposable
             Run("chown", "-R", "postgres:postgres", _folder);
         }
 
-        string data = Path.Combine(_folder, "data");
-        RunPostgres("initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync");
-        RunPostgres("pg_ctl", "-D", data, "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "60", "-o",
-            $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start");
+        RunPostgres("initdb", "-D", Path.Combine(_folder, "data"), "-A", "trust", "-U", "postgres", "--no-sync");
+        Start();
         ConnectionString = $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=20";
     }
 
@@ -44,6 +42,16 @@ public sealed class PostgresCluster : IDisposable
         return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name};Pooling=true;Maximum Pool Size=20";
     }
 
+    /// <summary>
+    /// Crashes the server (<c>pg_ctl stop -m immediate</c>: every process quits at once, no checkpoint, WAL not
+    /// yet written out is lost) and starts it again, which replays the WAL as after a power cut of the server.
+    /// </summary>
+    public void CrashAndRestart()
+    {
+        RunPostgres("pg_ctl", "-D", Path.Combine(_folder, "data"), "-m", "immediate", "-w", "stop");
+        Start();
+    }
+
     public void Dispose()
     {
         try
@@ -55,6 +63,12 @@ public sealed class PostgresCluster : IDisposable
             Directory.Delete(_folder, recursive: true);
         }
     }
+
+    // fsync off: the tests check locking and recovery, not the disk; an immediate stop still loses the
+    // WAL a commit with synchronous_commit = off had not yet written, as a crash does.
+    private void Start() =>
+        RunPostgres("pg_ctl", "-D", Path.Combine(_folder, "data"), "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "60", "-o",
+            $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start");
 
     private static string? FindBin()
     {
