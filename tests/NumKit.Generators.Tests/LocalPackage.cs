@@ -23,8 +23,8 @@ internal static class LocalPackage
     /// <summary>The packed version: one of its own, so NuGet's global cache never hands back an older package.</summary>
     public static string Version => s_package.Value.Version;
 
-    /// <summary>The path of the packed .nupkg.</summary>
-    public static string PackagePath => Assert.Single(Directory.GetFiles(Feed, "*.nupkg"));
+    /// <summary>The path of the packed NumKit .nupkg.</summary>
+    public static string PackagePath => Assert.Single(Directory.GetFiles(Feed, $"NumKit.{Version}.nupkg"));
 
     private static (string Feed, string Version) Pack()
     {
@@ -32,16 +32,21 @@ internal static class LocalPackage
         string feed = Directory.CreateTempSubdirectory("numkit-feed-").FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(feed);
         Run(SnapshotTests.RepositoryRoot(), "dotnet", $"pack src/NumKit -c {Configuration} --no-build -o \"{feed}\" -p:Version={version}");
+
+        // The study storages (SQLite, PostgreSQL), a package of their own that depends on this NumKit; built
+        // with this test project (a project reference that only orders the build).
+        Run(SnapshotTests.RepositoryRoot(), "dotnet", $"pack src/NumKit.Studies -c {Configuration} --no-build -o \"{feed}\" -p:Version={version}");
         return (feed, version);
     }
 
     /// <summary>
     /// Creates a console app in <paramref name="directory"/> that references the packed NumKit through a
     /// nuget.config naming the local feed (beside the sources this machine already has), with
-    /// <paramref name="program"/> as Program.cs.
+    /// <paramref name="program"/> as Program.cs; <paramref name="withStudies"/> also references NumKit.Studies.
     /// </summary>
-    public static void CreateApp(string directory, string program, string extraProperties = "")
+    public static void CreateApp(string directory, string program, string extraProperties = "", bool withStudies = false)
     {
+        string studies = withStudies ? $"""<PackageReference Include="NumKit.Studies" Version="{Version}" />""" : string.Empty;
         Directory.CreateDirectory(directory);
         string offline = "/opt/nuget/packages";
         string offlineSource = Directory.Exists(offline) ? $"""<add key="offline" value="{offline}" />""" : string.Empty;
@@ -66,6 +71,7 @@ internal static class LocalPackage
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="NumKit" Version="{Version}" />
+                {studies}
               </ItemGroup>
             </Project>
             """);

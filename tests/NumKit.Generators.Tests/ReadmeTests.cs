@@ -4,7 +4,7 @@ namespace NumKit.Generators.Tests;
 
 /// <summary>
 /// Documentation that cannot rot: every C# block of the repository's README and of the package's README
-/// is compiled against the packed NumKit, from a local feed, and run (conventions in <see cref="ReadmeBlocks"/>).
+/// is compiled against the packed NumKit (and NumKit.Studies), from a local feed, and run (conventions in <see cref="ReadmeBlocks"/>).
 /// </summary>
 public class ReadmeTests
 {
@@ -78,7 +78,7 @@ public class ReadmeTests
 
                 return failures.Count == 0 ? 0 : 1;
                 """);
-            LocalPackage.CreateApp(app, main.ToString());
+            LocalPackage.CreateApp(app, main.ToString(), withStudies: true);
 
             (int exitCode, string output) = LocalPackage.Execute(app, "dotnet", "run -c Release");
             Assert.True(exitCode == 0, $"The README programs failed (exit code {exitCode}):\n{output}");
