@@ -19,10 +19,11 @@ namespace NumKit.IO;
 /// </para>
 /// <para>
 /// Used by every file the library writes (checkpoints, parameter values, search results), so each has the
-/// same guarantee.
+/// same guarantee; public so a caller can write several parts into one file with it (the values, the
+/// optimizer's checkpoint and the batches' position, as the README's resume recipe does).
 /// </para>
 /// </remarks>
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <summary>
     /// Writes <paramref name="path"/> through <paramref name="write"/>, which receives a stream on a temporary

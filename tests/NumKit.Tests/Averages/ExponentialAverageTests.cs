@@ -53,7 +53,7 @@ public class ExponentialAverageTests
         }
     }
 
-    [Fact]
+    [PathFact]
     public void Elementwise_averages_match_the_golden_file_in_float_and_double_on_every_path()
     {
         // Element i averages θ_t · (i + 1) − i; the average is affine in θ, so V_t[i] = (i + 1)·V_t − i·(1 − β^t).

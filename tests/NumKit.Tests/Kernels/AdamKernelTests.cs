@@ -19,7 +19,7 @@ public class AdamKernelTests
         }
     }
 
-    [Fact]
+    [PathFact]
     public void Float_kernel_matches_a_double_reference_and_gives_the_same_bits_on_every_path_for_every_length()
     {
         var rule = new Adam { LearningRate = 0.01f, WeightDecay = 0.1f };

@@ -14,7 +14,7 @@ public class GeneratedKernelTests
     /// <summary>One step of a hand-written reference: (t, w, g, per-element state, per-step state).</summary>
     private delegate void Reference(int t, double[] w, double[] g, double[][] state, double[] scalarState);
 
-    [Fact]
+    [PathFact]
     public void RmsProp_course_form() => Check(new RmsPropCourse { LearningRate = 0.02f }, 2e-6, (t, w, g, s, _) =>
     {
         const double beta = 0.99f, lr = 0.02f, eps = 1e-8f;
@@ -25,7 +25,7 @@ public class GeneratedKernelTests
         }
     });
 
-    [Fact]
+    [PathFact]
     public void Per_step_scalar_state() => Check(new RunningProduct(), 2e-6, (t, w, g, s, scalar) =>
     {
         const double beta = 0.9f, decay = 0.004f, lr = 0.01f;
@@ -38,7 +38,7 @@ public class GeneratedKernelTests
         }
     });
 
-    [Fact]
+    [PathFact]
     public void Per_element_condition() => Check(new SignAgreement(), 2e-6, (t, w, g, s, _) =>
     {
         const double lr = 0.01f, grow = 1.2f, shrink = 0.5f;
@@ -50,7 +50,7 @@ public class GeneratedKernelTests
         }
     });
 
-    [Fact]
+    [PathFact]
     public void Declared_initial_value() => Check(new AccumulatorStart(), 2e-6, (t, w, g, s, _) =>
     {
         const double lr = 0.01f, eps = 1e-10f;
@@ -61,7 +61,7 @@ public class GeneratedKernelTests
         }
     }, initialState: 0.1f);
 
-    [Fact]
+    [PathFact]
     public void Every_function_and_both_conditionals() => Check(new EveryFunction(), 1e-5, (t, w, g, s, _) =>
     {
         const double lr = 0.01f, clip = 2f, warmup = 2f;
@@ -77,7 +77,7 @@ public class GeneratedKernelTests
         }
     });
 
-    [Fact]
+    [PathFact]
     public void Tanh_and_sigmoid_per_element_and_per_step() => Check(new Squash(), 2e-6, (t, w, g, s, _) =>
     {
         const double lr = 0.1f, sharpness = 1.5f, midpoint = 2f, scale = 0.5f;
@@ -89,7 +89,7 @@ public class GeneratedKernelTests
         }
     });
 
-    [Fact]
+    [PathFact]
     public void States_that_start_from_the_parameter_and_a_periodic_sync() => Check(new Anchored(), 2e-6, (t, w, g, s, _) =>
     {
         const double lr = 0.05f, pull = 0.1f, period = 3f, slowStep = 0.5f;
@@ -112,7 +112,7 @@ public class GeneratedKernelTests
         }
     }, initialState: 123); // never read: both states are set from w on step 1
 
-    [Fact]
+    [PathFact]
     public void A_bool_hyperparameter_decides_once_per_step()
     {
         Check(new Ascent { Maximize = true }, 2e-6, (t, w, g, s, _) =>

@@ -3,23 +3,58 @@ using NumKit.Kernels;
 
 namespace NumKit.Tests.Kernels;
 
-/// <summary>Runs a test body once per vector path this machine has, so each width is exercised whatever the CI CPU.</summary>
+/// <summary>
+/// Runs a test body once per vector path this process has, so each width is exercised whatever the CI CPU; a
+/// path it does not have is recorded, and the test (a [PathFact] or [PathTheory]) is reported as skipped rather
+/// than passed, since VectorPaths.Limit cannot force a width the runtime does not accelerate.
+/// </summary>
 public static class EveryPath
 {
     /// <summary>The limits to force: no limit (the machine's widest), then 256, 128 and scalar only.</summary>
     public static readonly int[] Limits = { 512, 256, 128, 0 };
 
-    /// <summary>Runs <paramref name="body"/> under each path limit, passing the limit.</summary>
+    /// <summary>Runs <paramref name="body"/> under each path limit this process can run, passing the limit.</summary>
+    /// <exception cref="InvalidOperationException">The test is not a [PathFact] or [PathTheory], so a missing path could not be reported.</exception>
     public static void Run(Action<int> body)
     {
+        MissingPaths missing = Collector();
         foreach (int limit in Limits)
         {
+            if (!Available(limit))
+            {
+                missing.Add(limit);
+                continue;
+            }
+
             using (VectorPaths.Limit(limit))
             {
                 body(limit);
             }
         }
     }
+
+    /// <summary>
+    /// For a test given one path (a theory row): whether this process can run <paramref name="path"/>; if not, the
+    /// test is reported as skipped with the reason (return without checking anything).
+    /// </summary>
+    public static bool CanRun(int path)
+    {
+        MissingPaths missing = Collector();
+        if (Available(path))
+        {
+            return true;
+        }
+
+        missing.Add(path);
+        return false;
+    }
+
+    // The scalar path always runs; a vector width only if the runtime accelerates vectors that wide.
+    private static bool Available(int bits) => bits == 0 || bits <= VectorPaths.HardwareBits;
+
+    private static MissingPaths Collector()
+        => MissingPaths.Current ?? throw new InvalidOperationException(
+            "A test that runs every vector path must be a [PathFact] or [PathTheory], so a path this process cannot run is reported as skipped instead of passing unrun.");
 }
 
 public class VectorPathsTests

@@ -48,7 +48,7 @@ public class GoldenTests
         }
     }
 
-    [Theory]
+    [PathTheory]
     [MemberData(nameof(GoldenCase.Names), MemberType = typeof(GoldenCase))]
     public void Every_step_is_within_ten_times_pytorchs_float32_error_on_every_vector_path(string name)
     {

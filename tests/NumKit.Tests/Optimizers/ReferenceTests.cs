@@ -28,7 +28,7 @@ public class ReferenceTests
         ["MomentumDecay"] = (1e-3, 1e-2),
     };
 
-    [Theory]
+    [PathTheory]
     [MemberData(nameof(Catalog.TypeNameData), MemberType = typeof(Catalog))]
     public void Float_and_double_kernels_match_the_reference_for_default_and_random_configurations(string typeName)
         => Catalog.Accept(typeName, new Check(typeName));

@@ -30,7 +30,7 @@ public class SecondRoundCatalogTests
         Dispatch(golden.Type, new PassesCase(golden));
     }
 
-    [Theory]
+    [PathTheory]
     [MemberData(nameof(Cases))]
     public void Every_case_gives_the_same_bits_on_every_vector_path_and_thread_count(string name)
     {
@@ -38,7 +38,7 @@ public class SecondRoundCatalogTests
         Dispatch(golden.Type, new SameBitsOnCase(golden));
     }
 
-    [Theory]
+    [PathTheory]
     [MemberData(nameof(Types))]
     public void A_split_step_gives_the_bits_of_one_thread_on_every_path(string type)
         => Dispatch(type, new SameBitsWhenSplit());

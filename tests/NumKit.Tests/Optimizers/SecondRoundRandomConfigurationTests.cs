@@ -22,7 +22,7 @@ public class SecondRoundRandomConfigurationTests
 
     public static IEnumerable<object[]> Types => s_types.Select(t => new object[] { t });
 
-    [Theory]
+    [PathTheory]
     [MemberData(nameof(Types))]
     public void Float_steps_stay_within_2e_5_of_the_double_reference_with_the_same_bits_on_every_path(string type)
     {

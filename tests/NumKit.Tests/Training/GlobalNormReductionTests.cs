@@ -44,13 +44,13 @@ public class GlobalNormReductionTests
         }
     }
 
-    [Fact]
+    [PathFact]
     public void Float_norms_match_a_double_reference_with_the_same_bits_on_every_path() => Check<float>(1e-6);
 
-    [Fact]
+    [PathFact]
     public void Double_norms_match_a_double_reference_with_the_same_bits_on_every_path() => Check<double>(1e-14);
 
-    [Fact]
+    [PathFact]
     public void Clipping_by_global_norm_allocates_nothing_from_the_second_call()
     {
         float[] g = Values<float>(1000, 1);
@@ -70,7 +70,7 @@ public class GlobalNormReductionTests
         });
     }
 
-    [Fact]
+    [PathFact]
     public void A_non_finite_gradient_gives_a_non_finite_norm_on_every_path()
     {
         EveryPath.Run(_ =>
