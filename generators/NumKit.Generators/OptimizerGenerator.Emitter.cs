@@ -379,8 +379,13 @@ public sealed partial class OptimizerGenerator
             }
 
             WriteOverlapChecks();
+            if (_plan.Period?.Period is PlanHyperparameter periodProperty)
+            {
+                _w.Line($"{Kernels}.KernelGuard.RequirePeriod(rule.{periodProperty.Name}, \"{periodProperty.Name}\");");
+            }
 
             _w.Line();
+            WriteDue();
             WritePerStepWork();
 
             _w.Line("// Widest vectors first; each width stops where a whole vector no longer fits and the next");
@@ -392,19 +397,57 @@ public sealed partial class OptimizerGenerator
                 _w.Line($"ref {_t} {_refs[id]} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({id});");
             }
 
+            if (!_plan.HasPeriodicElementWork)
+            {
+                WriteSweepCalls(phase: null);
+            }
+            else
+            {
+                // Decided once per step: the loop with the periodic statements, or without them (and without
+                // loading or storing what only they use), each a specialization of one Sweep.
+                _w.Line($"if ({_names.Due})").Open();
+                _w.Line($"// A step of 'every {_plan.Period!.Text}': the loop with the periodic statements.");
+                WriteSweepCalls($"{Kernels}.DueStep");
+                _w.Close();
+                _w.Line("else").Open();
+                _w.Line("// Any other step: the loop without them.");
+                WriteSweepCalls($"{Kernels}.OrdinaryStep");
+                _w.Close();
+            }
+
+            _w.Close();
+            _w.Line();
+        }
+
+        // The widths, widest first; each call ends where the next width takes over.
+        private void WriteSweepCalls(string? phase)
+        {
             string sweepArguments = string.Join(", ", new[] { "index", "length" }
                 .Concat(_plan.Hoisted.Count > 0 ? new[] { "in perStep" } : new string[0])
                 .Concat(_spans.Select(s => "ref " + _refs[s.Identifier])));
+            string phaseArgument = phase is null ? string.Empty : ", " + phase;
             foreach (string width in new[] { "Simd512", "Simd256", "Simd128" })
             {
                 _w.Line($"if ({Kernels}.{width}<{_t}>.IsEnabled)").Open();
-                _w.Line($"index = {_m.Sweep}<{_t}, global::System.Runtime.Intrinsics.Vector{width.Substring(4)}<{_t}>, {Kernels}.{width}<{_t}>>({sweepArguments});");
+                _w.Line($"index = {_m.Sweep}<{_t}, global::System.Runtime.Intrinsics.Vector{width.Substring(4)}<{_t}>, {Kernels}.{width}<{_t}>{phaseArgument}>({sweepArguments});");
                 _w.Close();
                 _w.Line();
             }
 
-            _w.Line($"{_m.Sweep}<{_t}, {_t}, {Kernels}.Scalar<{_t}>>({sweepArguments});");
-            _w.Close();
+            _w.Line($"{_m.Sweep}<{_t}, {_t}, {Kernels}.Scalar<{_t}>{phaseArgument}>({sweepArguments});");
+        }
+
+        // 'every k': whether this step is one of k, 2k, 3k, ... — read by the periodic per-step statements and the loop's choice.
+        private void WriteDue()
+        {
+            if (_plan.Period is not { } period)
+            {
+                return;
+            }
+
+            string k = period.Period is PlanHyperparameter property ? $"(int)rule.{property.Name}" : CSharpExpression.Literal(((PlanConstant)period.Period).Value).Replace(".0", string.Empty);
+            _w.Line($"// every {period.Text}: this step is one of {period.Text}, 2 * {period.Text}, 3 * {period.Text}, ...");
+            _w.Line($"bool {_names.Due} = t % {k} == 0;");
             _w.Line();
         }
 
@@ -545,8 +588,15 @@ public sealed partial class OptimizerGenerator
             _w.Line("/// loading and storing each element of every span once; returns where the next width takes over.");
             _w.Line("/// </summary>");
             _w.Line(AggressiveOptimization);
-            _w.Line($"private static nuint {_m.Sweep}<{_t}, {_m.TVector}, {_m.V}>({string.Join(", ", parameters)})");
-            _w.Indent().Line(TConstraint).Line(TVectorConstraint).Line(VConstraint).Unindent();
+            string phaseParameter = _m.TPhase is null ? string.Empty : ", " + _m.TPhase;
+            _w.Line($"private static nuint {_m.Sweep}<{_t}, {_m.TVector}, {_m.V}{phaseParameter}>({string.Join(", ", parameters)})");
+            _w.Indent().Line(TConstraint).Line(TVectorConstraint).Line(VConstraint);
+            if (_m.TPhase is not null)
+            {
+                _w.Line($"where {_m.TPhase} : struct, {Kernels}.IPeriodicPhase");
+            }
+
+            _w.Unindent();
             _w.Open();
             for (int i = 0; i < _plan.Hoisted.Count; i++)
             {
@@ -568,9 +618,27 @@ public sealed partial class OptimizerGenerator
             // Each span is loaded just before the first statement that uses it, so the JIT can fold the
             // load into that statement's arithmetic; each is still loaded once and stored once.
             var loaded = new HashSet<string>();
+            List<(string Name, string Identifier)> periodicOnly = PeriodicOnlySpans();
+            bool inBlock = false;
             bool first = true;
             foreach (ElementAssignment assignment in _plan.ElementAssignments)
             {
+                if (assignment.IsPeriodic != inBlock)
+                {
+                    if (inBlock)
+                    {
+                        ClosePeriodicBlock(periodicOnly);
+                        first = false;
+                    }
+                    else
+                    {
+                        OpenPeriodicBlock(loaded, periodicOnly, first);
+                        first = true;
+                    }
+
+                    inBlock = !inBlock;
+                }
+
                 if (!first)
                 {
                     _w.Line();
@@ -593,8 +661,13 @@ public sealed partial class OptimizerGenerator
                 _w.Line($"{declaration}{target} = {Vector(assignment.Value)};");
             }
 
+            if (inBlock)
+            {
+                ClosePeriodicBlock(periodicOnly);
+            }
+
             _w.Line();
-            foreach ((string name, string id) in _spans.Where(s => s.Name != "g"))
+            foreach ((string name, string id) in _spans.Where(s => s.Name != "g" && !periodicOnly.Contains(s)))
             {
                 _w.Line($"{_m.V}.Store({id}, ref {_refs[id]}, index);");
             }
@@ -604,6 +677,58 @@ public sealed partial class OptimizerGenerator
             _w.Line("return index;");
             _w.Close();
             _w.Line();
+        }
+
+        // The spans only periodic statements read or write: loaded and stored inside their block, so the other
+        // steps never touch them (Lookahead's slow weights are read once every k steps, not on every step).
+        private List<(string Name, string Identifier)> PeriodicOnlySpans()
+        {
+            if (!_plan.HasPeriodicElementWork)
+            {
+                return new List<(string, string)>();
+            }
+
+            return _spans
+                .Where(s => _plan.ElementAssignments.All(a => a.IsPeriodic || (a.Target != s.Name && !a.Value.ReadsElement(s.Name))))
+                .ToList();
+        }
+
+        // Before the block: load what it uses that the rest of the step uses too, so its value exists on both paths.
+        private void OpenPeriodicBlock(HashSet<string> loaded, List<(string Name, string Identifier)> periodicOnly, bool first)
+        {
+            if (!first)
+            {
+                _w.Line();
+            }
+
+            foreach ((string name, string id) in _spans)
+            {
+                bool usedInBlock = _plan.ElementAssignments.Any(a => a.IsPeriodic && (a.Target == name || a.Value.ReadsElement(name)));
+                if (usedInBlock && !loaded.Contains(id) && !periodicOnly.Contains((name, id)))
+                {
+                    _w.Line($"{_m.TVector} {id} = {_m.V}.Load(ref {_refs[id]}, index);");
+                    loaded.Add(id);
+                }
+            }
+
+            _w.Line($"// every {_plan.Period!.Text}: a constant of the specialization, so the JIT keeps this block or drops it.");
+            _w.Line($"if ({_m.TPhase}.IsDue)").Open();
+        }
+
+        private void ClosePeriodicBlock(List<(string Name, string Identifier)> periodicOnly)
+        {
+            var stored = periodicOnly.Where(s => s.Name != "g" && _plan.ElementAssignments.Any(a => a.IsPeriodic && a.Target == s.Name)).ToList();
+            if (stored.Count > 0)
+            {
+                _w.Line();
+            }
+
+            foreach ((string _, string id) in stored)
+            {
+                _w.Line($"{_m.V}.Store({id}, ref {_refs[id]}, index);");
+            }
+
+            _w.Close();
         }
 
         private void WritePerStepStruct()

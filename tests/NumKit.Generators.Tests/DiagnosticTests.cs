@@ -35,6 +35,20 @@ public class DiagnosticTests
     [InlineData("NK0016", "init [|v|] = 1\nw = w - LearningRate * g")]
     [InlineData("NK0016", "init m = [|g|]\nm = m + g\nw = w - LearningRate * m")]
     [InlineData("NK0018", "w = w - [|1e|] * g")]
+    [InlineData("NK0026", "w = w - LearningRate * g every [|0|]")]
+    [InlineData("NK0026", "w = w - LearningRate * g every [|2.5|]")]
+    [InlineData("NK0026", "w = w - LearningRate * g every [|-3|]")]
+    [InlineData("NK0026", "w = w - LearningRate * g every [|t|]")]
+    [InlineData("NK0026", "w = w - LearningRate * g every [|Flag|]")]
+    [InlineData("NK0026", "w = w - LearningRate * g every [|Momentum|]")]
+    [InlineData("NK0026", "w = w - LearningRate * g every [|Period|]")]
+    [InlineData("NK0026", "m = Beta * m + g\nw = w - LearningRate * m every [|m|]")]
+    [InlineData("NK0026", "w = w - LearningRate * g every [|2 * Beta|]")]
+    [InlineData("NK0026", "w = w - LearningRate * g every [|3e9|]")]
+    [InlineData("NK0027", "s = s + g every 3\nw = w - LearningRate * s every [|4|]")]
+    [InlineData("NK0027", "s = s + g every Beta\nw = w - LearningRate * g\n[|v|] = v + s every Beta\nw = w - v")]
+    [InlineData("NK0004", "init s = w [|every|] 3\ns = s + g\nw = w - LearningRate * s")]
+    [InlineData("NK0003", "w = w - LearningRate * g [|every|]")]
     public void Reports_the_problem_on_the_offending_characters(string id, string equations)
     {
         (string source, TextSpan expected) = Unmark(GeneratorHarness.Rule(equations));

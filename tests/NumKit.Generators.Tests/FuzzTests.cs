@@ -19,7 +19,7 @@ public class FuzzTests
     private static readonly string[] s_vocabulary = new[] { "w", "g", "t", "m", "v", "s", "x", "LearningRate", "Beta", "Epsilon" }
         .Concat(Functions.Names).Concat(new[]
     {
-        "Momentum", "init", "(", ")", "+", "-", "*", "/", "^", "=", "==", "!=", "<", "<=", ">", ">=", "?", ":",
+        "Momentum", "init", "keep", "every", "(", ")", "+", "-", "*", "/", "^", "=", "==", "!=", "<", "<=", ">", ">=", "?", ":",
         ",", "#", "\n", ";", " ", "  ", "\t", "0", "1", "2", "0.5", "1e-8", "1e", "1.5x", ".5", "$", "@", "α", "\"", "\\", "{", "}",
         "\r\n", "999999999999999999999999999999999999999999e999",
     }).ToArray();
@@ -33,6 +33,9 @@ public class FuzzTests
         "mu = Beta * (1 - 0.5 * 0.96^(t * Epsilon))\np = p * mu\ninit p = 1\nm = mu * m + (1 - mu) * g\nw = w - LearningRate * m / (1 - p)",
         "a = g * last > 0\nw = w - if(a, 1.2, 0.5) * LearningRate * sign(g)\nlast = g",
         "c = clamp(g, -1, 1)\nw = w - LearningRate * (t > 3 ? c : exp(-abs(c)) * log(1 + c * c))\nmx = max(mx, abs(g))\nw = w / (1 + min(mx, 2))",
+        "init s = w\nw = w - LearningRate * g\ns = s + Beta * (w - s) every 3\nw = s every 3",
+        "w = w - LearningRate * g\nn = n + 1 every Epsilon\nkeep a = a + (w - a) / n every Epsilon",
+        "w = w * (1 - Beta) every 2\nm = Beta * m + g\nw = w - LearningRate * m",
     };
 
     // Kernels compiled together: one compilation of a few hundred is far cheaper than as many of one.

@@ -65,19 +65,38 @@ public class IncrementalTests
     }
 
     [Fact]
+    public void A_periodic_rule_is_cached_and_an_edit_of_its_period_regenerates()
+    {
+        const string periodic = "init slow = w\nw = w - LearningRate * g\nslow = slow + Beta * (w - slow) every 5\nw = slow every 5";
+        CSharpCompilation compilation = GeneratorHarness.Compile(GeneratorHarness.Rule(periodic));
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
+        Assert.All(SpecStep(driver.RunGenerators(compilation)).Outputs, output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+
+        SyntaxTree tree = compilation.SyntaxTrees.Single();
+        string edited = tree.ToString().Replace("every 5", "every 7", StringComparison.Ordinal);
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(edited))));
+
+        Assert.All(SpecStep(driver).Outputs, output => Assert.Equal(IncrementalStepRunReason.Modified, output.Reason));
+        string generated = driver.GetRunResult().GeneratedTrees.Single().ToString();
+        Assert.Contains("bool due = t % 7 == 0;", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("t % 5", generated, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void No_pipeline_output_holds_a_compilation_symbol_syntax_node_semantic_model_or_location()
     {
         CSharpCompilation compilation = GeneratorHarness.Compile(
             GeneratorHarness.Rule(Equations),
             GeneratorHarness.Rule("w = w - Lr * g", name: "Broken"),
-            GeneratorHarness.Rule("init s = 1\ns = s * Beta\nunused = g\nw = w - LearningRate * s * g", name: "Scalar"));
+            GeneratorHarness.Rule("init s = 1\ns = s * Beta\nunused = g\nw = w - LearningRate * s * g", name: "Scalar"),
+            GeneratorHarness.Rule("w = w - LearningRate * g\nn = n + 1 every Beta\nkeep a = a + (w - a) / n every Beta", name: "Periodic"));
         GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
 
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         // Roslyn's own steps inside ForAttributeWithMetadataName hold syntax by design; ours must not.
         // (The source-output step's values are Roslyn's: the diagnostics we report carry their locations.)
         IEnumerable<object> values = result.TrackedSteps[OptimizerGenerator.TrackingNames.Spec].SelectMany(s => s.Outputs).Select(o => o.Value);
-        Assert.Equal(3, values.Count());
+        Assert.Equal(4, values.Count());
         foreach (object value in values)
         {
             AssertHoldsNoCompilerObjects(value, new HashSet<object>(ReferenceEqualityComparer.Instance), "output");

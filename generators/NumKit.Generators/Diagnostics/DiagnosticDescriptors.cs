@@ -36,6 +36,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TooManyStates = Error("NK0024", "Too many state buffers", "The equations keep {0} state values; a rule may keep at most {1}");
     public static readonly DiagnosticDescriptor KeptNotState = Error("NK0025", "Kept value is not state", "'{0}' is marked 'keep' but is not state: only a name the equations read before they assign it is stored between steps, where the caller can read it");
     public static readonly DiagnosticDescriptor InvalidHyperparameterRange = Error("NK0030", "Invalid hyperparameter range", "The [HyperparameterRange] on '{0}' cannot be used: {1}");
+    public static readonly DiagnosticDescriptor InvalidPeriod = Error("NK0026", "Invalid period", "'every {0}': {1}");
+    public static readonly DiagnosticDescriptor PeriodicNotOneBlock = Error("NK0027", "Periodic statements apart", "{0}");
     public static readonly DiagnosticDescriptor UnsupportedDeclaration = Error("NK0019", "Unsupported declaration", "The [{2}] type '{0}' cannot be generated: {1}");
 
     /// <summary>The descriptor of a problem kind: NK and the kind's number, four digits.</summary>
@@ -66,6 +68,8 @@ internal static class DiagnosticDescriptors
         ProblemKind.TooManyStates => TooManyStates,
         ProblemKind.KeptNotState => KeptNotState,
         ProblemKind.InvalidHyperparameterRange => InvalidHyperparameterRange,
+        ProblemKind.InvalidPeriod => InvalidPeriod,
+        ProblemKind.PeriodicNotOneBlock => PeriodicNotOneBlock,
         _ => UnsupportedDeclaration,
     };
 

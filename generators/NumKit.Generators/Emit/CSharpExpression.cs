@@ -88,6 +88,9 @@ internal sealed class CSharpExpression
             case PlanHoisted hoisted:
                 builder.Append(_names.Hoisted(hoisted.Index));
                 break;
+            case PlanDue:
+                builder.Append(_names.Due);
+                break;
             case PlanElementValue value:
                 builder.Append(_names.Of(value.Name));
                 break;

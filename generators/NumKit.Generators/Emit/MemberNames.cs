@@ -34,6 +34,7 @@ internal sealed class MemberNames
         T = FreshAmong(typeParameterTaken, "T");
         TVector = FreshAmong(typeParameterTaken, "TVector");
         V = FreshAmong(typeParameterTaken, "V");
+        TPhase = plan.HasPeriodicElementWork ? FreshAmong(typeParameterTaken, "TPhase") : null;
     }
 
     public string UpdateCore { get; }
@@ -61,8 +62,11 @@ internal sealed class MemberNames
     /// <summary>The <c>ISimd</c> implementation type parameter.</summary>
     public string V { get; }
 
+    /// <summary>The phase type parameter (a step of the periodic statements or not), for rules with periodic per-element statements only.</summary>
+    public string? TPhase { get; }
+
     /// <summary>The type parameters, for the kernel's locals to avoid (C# forbids a local of a type parameter's name).</summary>
-    public IEnumerable<string> TypeParameters => new[] { T, TVector, V };
+    public IEnumerable<string> TypeParameters => TPhase is null ? new[] { T, TVector, V } : new[] { T, TVector, V, TPhase };
 
     private string Fresh(string preferred) => FreshAmong(_taken, preferred);
 

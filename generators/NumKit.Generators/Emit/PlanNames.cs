@@ -47,7 +47,15 @@ internal sealed class PlanNames
                 _ => _identifiers.Fresh("k" + ++compound),
             });
         }
+
+        if (plan.Period is not null)
+        {
+            Due = _identifiers.Fresh("due");
+        }
     }
+
+    /// <summary>The per-step condition "this step is one of k, 2k, ..." of the periodic statements (null without any).</summary>
+    public string? Due { get; }
 
     /// <summary>The identifier of an equation name: a built-in, hyperparameter, state or temporary.</summary>
     public string Of(string name) => _identifiers.ForEquationName(name);

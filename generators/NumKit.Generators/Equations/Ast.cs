@@ -78,7 +78,13 @@ internal sealed record ConditionalExpr(Expr Condition, Expr WhenTrue, Expr WhenF
 /// <summary>
 /// One line: <c>name = expression</c>; <c>init name = expression</c> to declare the value a state
 /// starts from; or <c>keep name = expression</c>, an update whose state is a result kept for the
-/// caller (ASGD's averaged iterate), which need not feed the output. <paramref name="Text"/> is the
-/// line as written, for comments in the generated code.
+/// caller (ASGD's averaged iterate), which need not feed the output. An update may end with
+/// <c>every k</c> (<paramref name="Period"/> is k): it applies on steps k, 2k, 3k, ... and leaves its
+/// name as it was on the others. <paramref name="Text"/> is the line as written, for comments in the
+/// generated code.
 /// </summary>
-internal sealed record Statement(string Target, EquationSpan TargetSpan, Expr Value, bool IsInitializer, string Text, EquationSpan Span, bool IsKept = false);
+internal sealed record Statement(string Target, EquationSpan TargetSpan, Expr Value, bool IsInitializer, string Text, EquationSpan Span, bool IsKept = false, Expr? Period = null)
+{
+    /// <summary>Whether the statement applies only on a schedule of steps (<c>every k</c>).</summary>
+    public bool IsPeriodic => Period is not null;
+}

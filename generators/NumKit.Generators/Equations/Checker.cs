@@ -55,6 +55,12 @@ internal sealed class CheckedSpec
 
     public IEnumerable<Variable> States(Rate rate)
         => Variables.Values.Where(v => v.IsState && v.Rate == rate).OrderBy(v => v.FirstAppearance);
+
+    /// <summary>
+    /// The period k of the statements that end <c>every k</c> — a whole number or a float hyperparameter,
+    /// the same for all of them — or null when no statement is periodic (or the period is invalid).
+    /// </summary>
+    public TypedExpr? Period { get; set; }
 }
 
 /// <summary>
@@ -110,6 +116,7 @@ internal sealed class Checker
         CollectTargets(updates);
         CollectInitializedOnly(all.Where(s => s.IsInitializer));
         ResolveReads(updates);
+        TypedExpr? period = CheckPeriods(updates);
         InferRates(updates.Concat(all.Where(s => s.IsInitializer)).ToList());
         List<TypedStatement> typed = TypeStatements(updates);
         CheckInitializers(all.Where(s => s.IsInitializer));
@@ -120,7 +127,72 @@ internal sealed class Checker
 
         CheckParameterUpdated(text, written);
         ReportUnused(updates);
-        return new CheckedSpec(_dialect, typed, _variables);
+        return new CheckedSpec(_dialect, typed, _variables) { Period = period };
+    }
+
+    // 'x = e every k': one period for the whole rule (a whole number of steps, or a float hyperparameter checked
+    // by the kernel on each call), and the periodic statements on consecutive lines, so the kernel runs them as
+    // one block that it skips on the other steps, decided once per step.
+    private TypedExpr? CheckPeriods(List<Statement> updates)
+    {
+        Statement? first = null;
+        TypedExpr? period = null;
+        int previous = -1;
+        for (int i = 0; i < updates.Count; i++)
+        {
+            Statement statement = updates[i];
+            if (!statement.IsPeriodic)
+            {
+                continue;
+            }
+
+            if (first is null)
+            {
+                first = statement;
+                period = CheckPeriod(statement.Period!);
+            }
+            else if (Printer.Print(statement.Period!) != Printer.Print(first.Period!))
+            {
+                Report(ProblemKind.PeriodicNotOneBlock, statement.Period!.Span,
+                    $"a rule has one period: this statement applies 'every {Printer.Print(statement.Period!)}', an earlier one 'every {Printer.Print(first.Period!)}'");
+            }
+            else if (previous != i - 1)
+            {
+                Report(ProblemKind.PeriodicNotOneBlock, statement.TargetSpan,
+                    $"the statements applied 'every {Printer.Print(first.Period!)}' must be consecutive lines, so they run as one block; move '{statement.Target}' up to the others");
+            }
+
+            previous = i;
+        }
+
+        return period;
+    }
+
+    private TypedExpr? CheckPeriod(Expr period)
+    {
+        string written = Printer.Print(period);
+        string? problem = period switch
+        {
+            _ when !_dialect.AllowsState => $"a [{_dialect.Attribute}] is a function of the step alone; write the choice with floor({_dialect.StepName} / k)",
+            NumberExpr number when number.Value != System.Math.Floor(number.Value) || number.Value < 1 || number.Value > int.MaxValue
+                => $"the period is a number of steps: a whole number from 1 to {int.MaxValue}",
+            NumberExpr => null,
+            NameExpr name when name.Name == _dialect.StepName || _dialect.IsBuiltIn(name.Name) || _variables.ContainsKey(name.Name)
+                => $"the period must be the same on every step: a whole number or a hyperparameter, not '{name.Name}', which changes",
+            NameExpr name when _members.TryGetValue(name.Name, out HostMember? member) && member.IsHyperparameter
+                => member.IsCondition ? $"'{name.Name}' is a condition; the period is a number of steps" : null,
+            NameExpr name when _members.TryGetValue(name.Name, out HostMember? member)
+                => $"'{name.Name}' is {member.Description}; a period is a whole number or a public float property",
+            NameExpr name => $"'{name.Name}' is not a hyperparameter of the struct; a period is a whole number or a public float property",
+            _ => "write the period as a whole number or a hyperparameter (compute anything else into a property from C#)",
+        };
+        if (problem is not null)
+        {
+            Report(ProblemKind.InvalidPeriod, period.Span, written, problem);
+            return null;
+        }
+
+        return TypeOf(period);
     }
 
     // 'm = m' changes nothing (and is C#'s CS1717 in the kernel): one diagnostic, and the statement is
@@ -210,6 +282,12 @@ internal sealed class Checker
 
             if (_variables.TryGetValue(statement.Target, out Variable? variable))
             {
+                // 'x = e every k' keeps x on the other steps, so it reads x: state unless this step assigned it already.
+                if (statement.IsPeriodic && _dialect.AllowsState && !assignedSoFar.Contains(statement.Target))
+                {
+                    variable.IsState = true;
+                }
+
                 variable.FirstAppearance = System.Math.Min(variable.FirstAppearance, position++);
                 assignedSoFar.Add(statement.Target);
             }
@@ -328,7 +406,7 @@ internal sealed class Checker
                     RequireNumber(statement.Value, type, $"'{statement.Target}'");
                 }
 
-                result.Add(new TypedStatement(statement.Target, null, value, statement.Text));
+                result.Add(new TypedStatement(statement.Target, null, value, statement.Text, statement.IsPeriodic));
                 continue;
             }
 
@@ -346,7 +424,7 @@ internal sealed class Checker
                     $"'{variable.Name}' was first assigned a {Describe(variable.Type)}, here a {Describe(type)}");
             }
 
-            result.Add(new TypedStatement(statement.Target, variable, value, statement.Text));
+            result.Add(new TypedStatement(statement.Target, variable, value, statement.Text, statement.IsPeriodic));
         }
 
         return result;

@@ -18,6 +18,9 @@ internal static class Language
     /// <summary>The keyword that marks an update's state as a result kept for the caller, used or not.</summary>
     public const string Keep = "keep";
 
+    /// <summary>The keyword that ends an update applied every k steps: <c>slow = slow + a * (w - slow) every k</c>.</summary>
+    public const string Every = "every";
+
     /// <summary>The hyperparameter every rule must have.</summary>
     public const string LearningRate = "LearningRate";
 }

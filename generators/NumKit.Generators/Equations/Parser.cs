@@ -7,7 +7,7 @@ namespace NumKit.Generators.Equations;
 /// <summary>
 /// Parses equations text into statements. Grammar, loosest binding first:
 /// <code>
-/// statement   = ["init"] name "=" conditional
+/// statement   = ["init" | "keep"] name "=" conditional ["every" additive]
 /// conditional = comparison ["?" conditional ":" conditional]
 /// comparison  = additive [("&lt;" | "&lt;=" | "&gt;" | "&gt;=" | "==" | "!=") additive]
 /// additive    = term {("+" | "-") term}
@@ -142,6 +142,25 @@ internal sealed class Parser
             throw Error(ProblemKind.UnbalancedParenthesis, Current.Span, "this ')' closes no '('");
         }
 
+        // 'every k' after the value: the statement applies on steps k, 2k, ...; the checker decides what k may be.
+        Expr? period = null;
+        if (Current.Kind == TokenKind.Name && Current.Text == Language.Every)
+        {
+            Token every = Current;
+            if (isInitializer)
+            {
+                throw Error(ProblemKind.MalformedStatement, every.Span, "an 'init' statement sets a state's starting value once; it cannot apply 'every' k steps", Describe(every));
+            }
+
+            _position++;
+            if (Current.Kind is TokenKind.EndOfLine or TokenKind.EndOfText)
+            {
+                throw Error(ProblemKind.ExpectedExpression, every.Span, "'every' needs a period after it, a whole number or a hyperparameter, as in 'every SyncPeriod'");
+            }
+
+            period = ParseAdditive();
+        }
+
         if (Current.Kind != TokenKind.EndOfLine && Current.Kind != TokenKind.EndOfText)
         {
             throw Error(ProblemKind.MalformedStatement, Current.Span, "expected the end of the statement (one statement per line)", Describe(Current));
@@ -149,7 +168,7 @@ internal sealed class Parser
 
         // To the last token of the statement, so a closing parenthesis is part of the statement's text.
         EquationSpan span = EquationSpan.Cover(first.Span, _tokens[_position - 1].Span);
-        return new Statement(target.Text, target.Span, value, isInitializer, _text.Substring(span.Start, span.Length), span, isKept);
+        return new Statement(target.Text, target.Span, value, isInitializer, _text.Substring(span.Start, span.Length), span, isKept, period);
     }
 
     private Expr ParseConditional()

@@ -56,13 +56,20 @@ internal sealed class Planner
             {
                 PlanExpr value = LowerStep(statement.Value);
                 _currentVersion.TryGetValue(statement.Target, out int version);
+
+                // 'x = e every k' per step: chosen once per step, x keeps its value on the other steps.
+                if (statement.IsPeriodic)
+                {
+                    value = new PlanChoose(new PlanDue(), value, new PlanStepValue(statement.Target, version));
+                }
+
                 _currentVersion[statement.Target] = ++version;
                 stepAssignments.Add(new StepAssignment(statement.Target, version, value, statement.Text, variable.Type == ValueType.Condition));
             }
             else
             {
                 bool declares = variable is { IsState: false } && declared.Add(statement.Target);
-                elementAssignments.Add(new ElementAssignment(statement.Target, declares, LowerElement(statement.Value), statement.Text));
+                elementAssignments.Add(new ElementAssignment(statement.Target, declares, LowerElement(statement.Value), statement.Text, statement.IsPeriodic));
             }
         }
 
@@ -78,7 +85,8 @@ internal sealed class Planner
                 .Where(s => _currentVersion[s.Name] != 0)
                 .Select(s => new ScalarStateWrite(s.Name, _currentVersion[s.Name]))
                 .ToEquatableArray(),
-            _dialect.OutputIsBuiltIn ? null : new PlanStepValue(_dialect.Output, _currentVersion[_dialect.Output]));
+            _dialect.OutputIsBuiltIn ? null : new PlanStepValue(_dialect.Output, _currentVersion[_dialect.Output]),
+            _spec.Period is null ? null : new PeriodicSchedule(LowerStep(_spec.Period, initializer: true), Printer.Print(_spec.Period.Syntax)));
     }
 
     // Built-ins, then assigned names as they first appear, then the other names (hyperparameters) as the statements read them.

@@ -31,6 +31,8 @@ internal enum ProblemKind
     TooManyStates = 24,
     KeptNotState = 25,
     InvalidHyperparameterRange = 30,
+    InvalidPeriod = 26,
+    PeriodicNotOneBlock = 27,
 }
 
 /// <summary>One problem in a spec: its kind, where it is in the equations text, and the message arguments.</summary>

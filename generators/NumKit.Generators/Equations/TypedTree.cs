@@ -118,5 +118,9 @@ internal sealed record TypedConditional(TypedExpr Condition, TypedExpr WhenTrue,
     public override IReadOnlyList<TypedExpr> Operands => new[] { Condition, WhenTrue, WhenFalse };
 }
 
-/// <summary>One checked update statement: the assigned name (null <see cref="Variable"/> for the dialect's built-in output <c>w</c>) and its value.</summary>
-internal sealed record TypedStatement(string Target, Variable? Variable, TypedExpr Value, string Text);
+/// <summary>
+/// One checked update statement: the assigned name (null <see cref="Variable"/> for the dialect's built-in
+/// output <c>w</c>) and its value; <paramref name="IsPeriodic"/> when it applies only every k steps
+/// (<see cref="CheckedSpec.Period"/>), leaving its name unchanged on the other steps.
+/// </summary>
+internal sealed record TypedStatement(string Target, Variable? Variable, TypedExpr Value, string Text, bool IsPeriodic = false);

@@ -68,3 +68,6 @@ internal sealed record PlanSelect(PlanExpr Mask, PlanExpr WhenTrue, PlanExpr Whe
 
 /// <summary>A choice made once per step: <paramref name="WhenTrue"/> if the per-step <paramref name="Condition"/> holds, else <paramref name="WhenFalse"/>.</summary>
 internal sealed record PlanChoose(PlanExpr Condition, PlanExpr WhenTrue, PlanExpr WhenFalse) : PlanExpr;
+
+/// <summary>Per step: whether this step is one of the periodic statements' steps (k, 2k, 3k, ... of <see cref="RulePlan.Period"/>).</summary>
+internal sealed record PlanDue : PlanExpr;

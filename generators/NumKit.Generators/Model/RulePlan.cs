@@ -18,6 +18,7 @@ namespace NumKit.Generators.Model;
 /// <param name="ElementAssignments">The per-element statements, in order.</param>
 /// <param name="ScalarStateWrites">The per-step states this step changes, and the version that is their new value.</param>
 /// <param name="Output">A schedule's result: the version of its output (<c>lr</c>) the last statement gave; null for an optimizer.</param>
+/// <param name="Period">The period of the statements applied <c>every k</c> steps; null when there are none.</param>
 internal sealed record RulePlan(
     EquatableArray<string> Names,
     EquatableArray<StateSlot> ElementStates,
@@ -27,7 +28,19 @@ internal sealed record RulePlan(
     EquatableArray<HoistedValue> Hoisted,
     EquatableArray<ElementAssignment> ElementAssignments,
     EquatableArray<ScalarStateWrite> ScalarStateWrites,
-    PlanStepValue? Output);
+    PlanStepValue? Output,
+    PeriodicSchedule? Period = null)
+{
+    /// <summary>Whether some per-element statements apply only every k steps, so the loop comes in two forms: with them and without.</summary>
+    public bool HasPeriodicElementWork => Period is not null && System.Linq.Enumerable.Any(ElementAssignments, a => a.IsPeriodic);
+}
+
+/// <summary>
+/// When the statements written <c>every k</c> apply: on steps k, 2k, 3k, ... <paramref name="Period"/> is a
+/// <see cref="PlanConstant"/> (a whole number, checked by the checker) or a <see cref="PlanHyperparameter"/>
+/// (checked by the kernel on every call); <paramref name="Text"/> is k as written.
+/// </summary>
+internal sealed record PeriodicSchedule(PlanExpr Period, string Text);
 
 /// <summary>
 /// One state: its name, its declared starting value (numbers and hyperparameters) and that value as
@@ -49,8 +62,11 @@ internal sealed record StepAssignment(string Name, int Version, PlanExpr Value, 
 /// </summary>
 internal sealed record HoistedValue(PlanExpr Value, string Equation, bool IsCondition);
 
-/// <summary>A per-element statement in the loop: <paramref name="Target"/> = <paramref name="Value"/> (declaring a temporary on its first assignment).</summary>
-internal sealed record ElementAssignment(string Target, bool Declares, PlanExpr Value, string Equation);
+/// <summary>
+/// A per-element statement in the loop: <paramref name="Target"/> = <paramref name="Value"/> (declaring a temporary on
+/// its first assignment); <paramref name="IsPeriodic"/> when it runs only on the steps of <see cref="RulePlan.Period"/>.
+/// </summary>
+internal sealed record ElementAssignment(string Target, bool Declares, PlanExpr Value, string Equation, bool IsPeriodic = false);
 
 /// <summary>A per-step state whose new value is version <paramref name="FinalVersion"/>, written back for the next step.</summary>
 internal sealed record ScalarStateWrite(string Name, int FinalVersion);

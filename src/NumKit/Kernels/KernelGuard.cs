@@ -33,6 +33,19 @@ public static class KernelGuard
         }
     }
 
+    /// <summary>
+    /// Throws unless <paramref name="period"/>, the hyperparameter <paramref name="name"/> that an <c>every</c>
+    /// statement names, is a whole number of steps from 1 to <see cref="int.MaxValue"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RequirePeriod(float period, string name)
+    {
+        if (!(period >= 1 && period <= int.MaxValue && period == MathF.Floor(period)))
+        {
+            ThrowPeriod(period, name);
+        }
+    }
+
     /// <summary>Throws unless span <paramref name="name"/> has as many elements as the parameters <c>w</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RequireLength(int length, int parameterCount, string name)
@@ -144,6 +157,14 @@ public static class KernelGuard
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowStep(int t)
         => throw new ArgumentOutOfRangeException(nameof(t), t, "The step number t counts from 1 (the first step); got " + t + ".");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowPeriod(float period, string name)
+        => throw new ArgumentOutOfRangeException(
+            name,
+            period,
+            $"{name} is the period of the statements applied 'every {name}' steps: a whole number from 1 to {int.MaxValue}, not {period.ToString(System.Globalization.CultureInfo.InvariantCulture)}. Nothing was written.");
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
