@@ -30,9 +30,9 @@ internal enum ProblemKind
     ReservedMemberName = 23,
     TooManyStates = 24,
     KeptNotState = 25,
-    InvalidHyperparameterRange = 30,
     InvalidPeriod = 26,
     PeriodicNotOneBlock = 27,
+    InvalidHyperparameterRange = 30,
 }
 
 /// <summary>One problem in a spec: its kind, where it is in the equations text, and the message arguments.</summary>
