@@ -14,7 +14,7 @@ public class PeriodicKernelTests
     /// <summary>One step of a reference: (t, w, g, per-element state, per-step state).</summary>
     private delegate void Reference(int t, double[] w, double[] g, double[][] state, double[] scalarState);
 
-    [Fact]
+    [PathFact]
     public void Lookahead_over_sgd_syncs_every_SyncPeriod_steps() => Check(new LookaheadSgd(), 2e-6, (t, w, g, s, _) =>
     {
         const double lr = 0.1f, alpha = 0.5f;
@@ -34,7 +34,7 @@ public class PeriodicKernelTests
         }
     });
 
-    [Fact]
+    [PathFact]
     public void Per_step_state_and_an_average_only_the_periodic_block_touches() => Check(new WeightAveraging(), 2e-6, (t, w, g, s, scalar) =>
     {
         const double lr = 0.05f;
@@ -54,7 +54,7 @@ public class PeriodicKernelTests
         }
     });
 
-    [Fact]
+    [PathFact]
     public void A_period_written_as_a_number() => Check(new SparseDecay(), 2e-6, (t, w, g, s, _) =>
     {
         const double lr = 0.1f, decay = 0.01f;
