@@ -33,13 +33,17 @@ public partial class Optimizer<TRule, T>
         using var writer = new BinaryWriter(hashed, Encoding.UTF8, leaveOpen: true);
         CheckpointFormat.WriteHeader(writer, CheckpointFormat.OptimizerMagic, CheckpointFormat.OptimizerVersion);
         CheckpointFormat.WriteString(writer, RuleName);
-        writer.Write((byte)Unsafe.SizeOf<T>());
+        writer.Write(CheckpointFormat.ValueCode<T>());
         writer.Write(StepCount);
         writer.Write(SkippedStepCount);
         CheckpointFormat.WriteNames(writer, TRule.HyperparameterNames);
         CheckpointFormat.WriteNames(writer, TRule.StateNames);
         CheckpointFormat.WriteNames(writer, TRule.ScalarStateNames);
         CheckpointFormat.WriteNames(writer, StorageNamesOfState());
+        if (IsLowPrecision)
+        {
+            CheckpointFormat.WriteString(writer, UpdateName); // only 16-bit parameters' checkpoints have it
+        }
 
         CheckpointFormat.WriteLayout(writer, Layout);
 
@@ -77,6 +81,16 @@ public partial class Optimizer<TRule, T>
                     _compact.Write(writer, j, k); // as stored: bfloat16 bits, 8-bit codes and absmax
                 }
             }
+        }
+
+        if (_master is not null)
+        {
+            CheckpointFormat.WriteValues<float>(writer, _master);
+        }
+
+        if (_compensation is not null)
+        {
+            CheckpointFormat.WriteValues<T>(writer, _compensation);
         }
 
         writer.Flush();
@@ -129,6 +143,10 @@ public partial class Optimizer<TRule, T>
         {
             _compact.CopyFrom(staged.Compact!);
         }
+
+        staged.Master?.CopyTo(_master!, 0);
+        staged.Compensation?.CopyTo(_compensation!, 0);
+        _masterPending = false;
         StepCount = staged.StepCount;
         SkippedStepCount = staged.SkippedStepCount;
         ClearFailedStep();
@@ -144,14 +162,15 @@ public partial class Optimizer<TRule, T>
         }
 
         int size = reader.ReadByte();
-        if (size is not (4 or 8))
+        string? saved = CheckpointFormat.ValueTypeName(size);
+        if (saved is null)
         {
-            throw CheckpointFormat.Corrupt($"the value size is {size} bytes");
+            throw CheckpointFormat.Corrupt($"the value type code is {size}");
         }
 
-        if (size != Unsafe.SizeOf<T>())
+        if (size != CheckpointFormat.ValueCode<T>())
         {
-            throw Mismatch($"it holds {(size == 4 ? "float" : "double")} state, and this optimizer runs {typeof(T).Name}");
+            throw Mismatch($"it was saved for {saved} parameters, and this optimizer runs {typeof(T).Name}");
         }
 
         int stepCount = reader.ReadInt32();
@@ -169,6 +188,14 @@ public partial class Optimizer<TRule, T>
             ? CheckpointFormat.ReadNames(reader, "state storage names")
             : Enumerable.Repeat(elementStorage, TRule.StateNames.Count).ToArray(); // version 1: every buffer as the element type
         RequireSameStorage(storage);
+        if (IsLowPrecision)
+        {
+            string update = CheckpointFormat.ReadString(reader, "the parameters' update");
+            if (update != UpdateName)
+            {
+                throw Mismatch($"its parameters take updates by {update}, and this optimizer's by {UpdateName}");
+            }
+        }
 
         int[] ourIndex = CheckpointFormat.ReadLayout(reader, Layout, detail => Mismatch(detail));
         var staged = new Staged(stepCount, skippedStepCount, _plan.Count, _state.BufferCount, _state.Length / Math.Max(1, _state.BufferCount));
@@ -192,6 +219,18 @@ public partial class Optimizer<TRule, T>
                     staged.Compact.Read(reader, j, k);
                 }
             }
+        }
+
+        if (_master is not null)
+        {
+            staged.Master = new float[ParameterCount];
+            CheckpointFormat.ReadValues<float>(reader, staged.Master);
+        }
+
+        if (_compensation is not null)
+        {
+            staged.Compensation = new T[ParameterCount];
+            CheckpointFormat.ReadValues<T>(reader, staged.Compensation);
         }
 
         ulong computed = hashed.Hash;
@@ -311,5 +350,10 @@ public partial class Optimizer<TRule, T>
 
         // The compact state read, when the optimizer keeps one.
         public CompactState? Compact { get; set; }
+
+        // The master copy or compensation of 16-bit parameters, when the optimizer keeps one.
+        public float[]? Master { get; set; }
+
+        public T[]? Compensation { get; set; }
     }
 }

@@ -41,8 +41,11 @@ public unsafe partial class Optimizer<TRule, T>
         }
     }
 
-    /// <summary>The bytes the per-element state takes now (values, and 8-bit blocks' absmax).</summary>
-    public long StateBytes => _compact?.Bytes ?? (long)_state.Length * Unsafe.SizeOf<T>();
+    /// <summary>
+    /// The bytes the optimizer keeps per parameter set now: the per-element state (values, and 8-bit blocks' absmax),
+    /// and with 16-bit parameters their float32 master copy or compensation buffer.
+    /// </summary>
+    public long StateBytes => (_compact?.Bytes ?? (long)_state.Length * Unsafe.SizeOf<T>()) + ParameterCompanionBytes;
 
     /// <summary>How state buffer <paramref name="name"/> of group <paramref name="group"/> is stored (as asked; 8-bit falls back to float32 for small tensors).</summary>
     public StateStorage GetStateStorage(string name, int group = 0)
@@ -143,7 +146,7 @@ public unsafe partial class Optimizer<TRule, T>
     // Allocates the state as the storage now asks, and resets it.
     private void RebuildState()
     {
-        if (Array.TrueForAll(_storage, s => s == StateStorage.Float32))
+        if (Array.TrueForAll(_storage, s => s == StateStorage.Float32) && !IsLowPrecision)
         {
             _compact = null;
             if (_state.Length != TRule.StateNames.Count * ParameterCount)
@@ -153,8 +156,7 @@ public unsafe partial class Optimizer<TRule, T>
         }
         else
         {
-            RequireStorage(StateStorage.BFloat16);
-            _compact = new CompactState(Layout, _plan.GroupsOfTensors(), _plan.Ranges, TRule.StateNames.Count, _storage, _blockwiseMinimumSize);
+            _compact = new CompactState(Layout, _plan.GroupsOfTensors(), _plan.Ranges, TRule.StateNames.Count, _storage, _blockwiseMinimumSize, IsLowPrecision ? 2 : 0);
             _state = new StateBuffers<T>(TRule.StateNames.Count, 0); // the float buffers are not used: free them
         }
 
@@ -168,9 +170,9 @@ public unsafe partial class Optimizer<TRule, T>
             throw new ArgumentOutOfRangeException(nameof(storage), storage, "Not a StateStorage value.");
         }
 
-        if (storage != StateStorage.Float32 && typeof(T) != typeof(float))
+        if (storage != StateStorage.Float32 && typeof(T) == typeof(double))
         {
-            throw new NotSupportedException($"Compact state ({storage}) is for float parameters; this optimizer runs {typeof(T).Name}.");
+            throw new NotSupportedException($"Compact state ({storage}) is for float, Half or BFloat16 parameters; this optimizer runs {typeof(T).Name}.");
         }
     }
 
@@ -197,6 +199,11 @@ public unsafe partial class Optimizer<TRule, T>
             return;
         }
 
+        if (typeof(T) != typeof(float) && !IsLowPrecision)
+        {
+            throw new InvalidOperationException("unreachable: compact state with double parameters");
+        }
+
         int buffers = TRule.StateNames.Count;
         Span<uint> keys = stackalloc uint[buffers];
         for (int k = 0; k < buffers; k++)
@@ -205,6 +212,7 @@ public unsafe partial class Optimizer<TRule, T>
         }
 
         TRule ruleCopy = rule;
+        uint parameterKey = CounterRandom.Key(StochasticRoundingSeed, t, buffers); // past the state buffers' keys
         fixed (T* w = parameters)
         fixed (T* g = gradients)
         fixed (Segment* segments = compact.Segments)
@@ -212,13 +220,15 @@ public unsafe partial class Optimizer<TRule, T>
         fixed (double* before = scalarsBefore)
         fixed (double* after = scalarsAfter)
         fixed (uint* keyPointer = keys)
+        fixed (float* master = _master)
+        fixed (T* compensation = _compensation)
         {
-            var job = new CompactStep<TRule>.Job
+            var job = new CompactStep<TRule, T>.Job
             {
                 Rule = Unsafe.AsPointer(ref ruleCopy),
                 Step = t,
-                W = (float*)w,
-                G = (float*)g,
+                W = w,
+                G = g,
                 Arena = compact.Base,
                 Segments = segments,
                 BufferCount = buffers,
@@ -229,9 +239,13 @@ public unsafe partial class Optimizer<TRule, T>
                 Result = after,
                 ScalarCount = scalarsBefore.Length,
                 Keys = keyPointer,
+                Update = _update,
+                Master = master,
+                Compensation = compensation,
+                ParameterKey = parameterKey,
             };
             int threads = ThreadsForStep(range.Length);
-            CompactStep<TRule>.Run(ref job, Math.Min(Kernels.WorkerTeam.PartsFor(threads), tiles.Length), threads);
+            CompactStep<TRule, T>.Run(ref job, Math.Min(Kernels.WorkerTeam.PartsFor(threads), tiles.Length), threads);
         }
     }
 }

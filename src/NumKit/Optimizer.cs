@@ -26,7 +26,10 @@ namespace NumKit;
 /// </para>
 /// </remarks>
 /// <typeparam name="TRule">The update rule, a struct declared with <see cref="OptimizerAttribute"/>.</typeparam>
-/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <typeparam name="T">
+/// <see cref="float"/> or <see cref="double"/>, or the 16-bit <see cref="Half"/> or <see cref="BFloat16"/>: the rule then
+/// computes in float on tiles widened from them, and <see cref="LowPrecisionUpdate"/> says how results get back into 16 bits.
+/// </typeparam>
 public partial class Optimizer<TRule, T>
     where TRule : struct, IOptimizerRule<TRule>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -52,9 +55,9 @@ public partial class Optimizer<TRule, T>
     /// <exception cref="ArgumentOutOfRangeException">The state would not fit in one array.</exception>
     public Optimizer(TRule rule, ParameterLayout layout)
     {
-        if (!RuleKernel<TRule, T>.IsSupported)
+        if (!RuleKernel<TRule, T>.IsSupported && !IsLowPrecision)
         {
-            throw new NotSupportedException($"Optimizers run over float or double parameters, not {typeof(T).Name}.");
+            throw new NotSupportedException($"Optimizers run over float, double, Half or BFloat16 parameters, not {typeof(T).Name}.");
         }
 
         ArgumentNullException.ThrowIfNull(layout);
@@ -64,7 +67,9 @@ public partial class Optimizer<TRule, T>
         ParameterCount = layout.ParameterCount;
         _plan = new GroupPlan<TRule>(layout, rule);
         _storage = DefaultStorage(1);
-        if (Array.TrueForAll(_storage, s => s == StateStorage.Float32))
+        _update = IsLowPrecision ? LowPrecisionUpdate.KahanSummation : LowPrecisionUpdate.RoundToNearest;
+        AllocateParameterCompanion();
+        if (Array.TrueForAll(_storage, s => s == StateStorage.Float32) && !IsLowPrecision)
         {
             Reset();
         }
@@ -164,6 +169,12 @@ public partial class Optimizer<TRule, T>
             GroupRange[] ranges = _plan.Ranges;
             if (_compact is not null)
             {
+                if (_masterPending)
+                {
+                    Kernels.ParameterConversion.Widen<T>(parameters, _master);
+                    _masterPending = false;
+                }
+
                 StepCompactRanges(t, parameters, gradients);
             }
             else if (ranges.Length == 1)
@@ -229,6 +240,7 @@ public partial class Optimizer<TRule, T>
             group.ResetScalars();
         }
 
+        ResetParameterCompanion();
         StepCount = 0;
         SkippedStepCount = 0;
         ClearFailedStep();
@@ -272,6 +284,12 @@ public partial class Optimizer<TRule, T>
         {
             throw new InvalidOperationException(
                 $"With compact state, each tensor's part of state '{TRule.StateNames[k]}' is stored on its own; use State(name, tensorName) or CopyState.");
+        }
+
+        if (typeof(T) != typeof(float))
+        {
+            throw new InvalidOperationException(
+                $"State '{TRule.StateNames[k]}' is kept in float or a compact storage, not as {typeof(T).Name} values; read it with CopyState.");
         }
 
         if (!_compact!.TryGetFloat32(tensor, k, out Span<float> values))

@@ -51,6 +51,22 @@ internal static class CheckpointFormat
     public const int MaxStringBytes = 4 * 1024;
     public const int MaxNames = 1 << 16;
 
+    /// <summary>
+    /// The byte a file records for its element type: the size in bytes for float (4), double (8) and Half (2),
+    /// and 0x12 for bfloat16 (2 bytes, but not Half's layout), so a file of one 16-bit type is refused by the other.
+    /// </summary>
+    public static byte ValueCode<T>() => typeof(T) == typeof(NumKit.BFloat16) ? (byte)0x12 : (byte)System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+
+    /// <summary>The name of the element type recorded as <paramref name="code"/>, or null when no type has that code.</summary>
+    public static string? ValueTypeName(int code) => code switch
+    {
+        2 => "Half",
+        4 => "float",
+        8 => "double",
+        0x12 => "BFloat16",
+        _ => null,
+    };
+
     public static void WriteHeader(BinaryWriter writer, ReadOnlySpan<byte> magic, int version)
     {
         writer.Write(magic);

@@ -74,7 +74,7 @@ public class ParameterSet<T>
         var hashed = new ChecksumStream(stream, writing: true);
         using var writer = new BinaryWriter(hashed, Encoding.UTF8, leaveOpen: true);
         CheckpointFormat.WriteHeader(writer, CheckpointFormat.ParametersMagic, CheckpointFormat.ParametersVersion);
-        writer.Write((byte)Unsafe.SizeOf<T>());
+        writer.Write(CheckpointFormat.ValueCode<T>());
         CheckpointFormat.WriteLayout(writer, Layout);
         CheckpointFormat.WriteValues<T>(writer, _values);
         writer.Flush();
@@ -117,11 +117,11 @@ public class ParameterSet<T>
         {
             CheckpointFormat.ReadHeader(reader, CheckpointFormat.ParametersMagic, "parameter file", CheckpointFormat.ParametersVersion);
             int size = reader.ReadByte();
-            if (size != Unsafe.SizeOf<T>())
+            if (size != CheckpointFormat.ValueCode<T>())
             {
-                throw size is 4 or 8
-                    ? Mismatch($"it holds {(size == 4 ? "float" : "double")} values, and this set holds {typeof(T).Name}")
-                    : CheckpointFormat.Corrupt($"the value size is {size} bytes");
+                throw CheckpointFormat.ValueTypeName(size) is string saved
+                    ? Mismatch($"it holds {saved} values, and this set holds {typeof(T).Name}")
+                    : CheckpointFormat.Corrupt($"the value type code is {size}");
             }
 
             foreach (int j in CheckpointFormat.ReadLayout(reader, Layout, Mismatch))

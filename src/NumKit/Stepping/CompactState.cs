@@ -44,13 +44,13 @@ internal sealed unsafe class CompactState
     private readonly byte* _base;
     private readonly ParameterLayout _layout;
 
-    public CompactState(ParameterLayout layout, int[] groupOf, GroupRange[] ranges, int bufferCount, StateStorage[] configured, int blockwiseMinimumSize)
+    public CompactState(ParameterLayout layout, int[] groupOf, GroupRange[] ranges, int bufferCount, StateStorage[] configured, int blockwiseMinimumSize, int parameterCopies = 0)
     {
         _layout = layout;
         BufferCount = bufferCount;
         Configured = configured;
         BlockwiseMinimumSize = blockwiseMinimumSize;
-        TileLength = TileLengthFor(bufferCount);
+        TileLength = TileLengthFor(bufferCount + parameterCopies); // 16-bit parameters: their widened values and gradients too
         Segments = GC.AllocateArray<Segment>(layout.Count * bufferCount, pinned: true);
         long bytes = 0;
         for (int j = 0; j < layout.Count; j++)

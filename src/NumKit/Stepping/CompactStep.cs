@@ -1,4 +1,5 @@
 using System;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using NumKit.Kernels;
 using NumKit.Numerics;
@@ -8,11 +9,15 @@ namespace NumKit.Stepping;
 /// <summary>
 /// One step of a rule over compact state: tile by tile, each buffer's tile widened to float on the stack,
 /// the rule's float kernel run on it, and the results narrowed back — on this thread or split by tiles
-/// across the worker team.
+/// across the worker team. With 16-bit parameters (<see cref="Half"/>, <see cref="BFloat16"/>) the
+/// parameters and gradients are widened into float tiles too, and the updated parameters narrowed back as
+/// the optimizer's <see cref="LowPrecisionUpdate"/> says.
 /// </summary>
 /// <typeparam name="TRule">The update rule.</typeparam>
-internal static unsafe class CompactStep<TRule>
+/// <typeparam name="T">The parameters' element type: float, Half or BFloat16.</typeparam>
+internal static unsafe class CompactStep<TRule, T>
     where TRule : struct, IOptimizerRule<TRule>
+    where T : unmanaged
 {
     /// <summary>Steps the tiles of one range in <paramref name="parts"/> parts on up to <paramref name="threads"/> threads. The job's pointers must stay valid until this returns.</summary>
     public static void Run(ref Job job, int parts, int threads)
@@ -43,10 +48,11 @@ internal static unsafe class CompactStep<TRule>
         }
 
         Span<float> packed = stackalloc float[job.BufferCount * job.TileLength];
+        Span<float> parameters = typeof(T) == typeof(float) ? default : stackalloc float[2 * job.TileLength];
         Span<double> scalars = stackalloc double[job.ScalarCount];
         for (int index = first; index < end; index++)
         {
-            StepTile(ref job, in job.Tiles[index], packed, scalars);
+            StepTile(ref job, in job.Tiles[index], packed, parameters, scalars);
         }
 
         // Every tile computes the same per-step scalar state from the same start; keep one copy of it.
@@ -56,7 +62,7 @@ internal static unsafe class CompactStep<TRule>
         }
     }
 
-    private static void StepTile(ref Job job, in Tile tile, Span<float> packed, Span<double> scalars)
+    private static void StepTile(ref Job job, in Tile tile, Span<float> packed, Span<float> parameters, Span<double> scalars)
     {
         int length = tile.Length;
         for (int k = 0; k < job.BufferCount; k++)
@@ -64,12 +70,27 @@ internal static unsafe class CompactStep<TRule>
             CompactState.Widen(job.Arena, in job.Segments[tile.FirstSegment + k], tile.Within, packed.Slice(k * length, length));
         }
 
+        Span<float> w;
+        ReadOnlySpan<float> g;
+        if (typeof(T) == typeof(float))
+        {
+            w = new Span<float>((float*)job.W + tile.Start, length);
+            g = new ReadOnlySpan<float>((float*)job.G + tile.Start, length);
+        }
+        else
+        {
+            Span<float> gradients = parameters.Slice(job.TileLength, length);
+            w = WidenParameters(ref job, in tile, parameters.Slice(0, length), gradients);
+            ParameterConversion.Widen(new ReadOnlySpan<T>((T*)job.G + tile.Start, length), gradients);
+            g = gradients;
+        }
+
         new ReadOnlySpan<double>(job.Scalars, job.ScalarCount).CopyTo(scalars);
         TRule.Step(
             in Unsafe.AsRef<TRule>(job.Rule),
             job.Step,
-            new Span<float>(job.W + tile.Start, length),
-            new ReadOnlySpan<float>(job.G + tile.Start, length),
+            w,
+            g,
             packed.Slice(0, job.BufferCount * length),
             length,
             scalars);
@@ -78,6 +99,53 @@ internal static unsafe class CompactStep<TRule>
         {
             CompactState.Narrow(job.Arena, in job.Segments[tile.FirstSegment + k], tile.Within, packed.Slice(k * length, length), job.Keys[k], tile.Start);
         }
+
+        if (typeof(T) != typeof(float))
+        {
+            NarrowParameters(ref job, in tile, w, parameters.Slice(job.TileLength, length));
+        }
+    }
+
+    // The float values the kernel steps: the master copy itself, or the parameters widened (plus their
+    // compensation under Kahan summation) into the tile.
+    private static Span<float> WidenParameters(scoped ref Job job, scoped in Tile tile, Span<float> tileValues, Span<float> scratch)
+    {
+        int length = tile.Length;
+        if (job.Update == LowPrecisionUpdate.Float32MasterCopy)
+        {
+            return new Span<float>(job.Master + tile.Start, length);
+        }
+
+        ParameterConversion.Widen(new ReadOnlySpan<T>((T*)job.W + tile.Start, length), tileValues);
+        if (job.Update == LowPrecisionUpdate.KahanSummation)
+        {
+            ParameterConversion.Widen(new ReadOnlySpan<T>((T*)job.Compensation + tile.Start, length), scratch);
+            TensorPrimitives.Add(tileValues, scratch, tileValues); // element by element: the same bits on every path
+        }
+
+        return tileValues;
+    }
+
+    // The updated float values back into the 16-bit parameters; under Kahan summation what rounding lost
+    // (exact in float: the value and its rounding are within one unit of each other) into the compensation.
+    private static void NarrowParameters(ref Job job, in Tile tile, ReadOnlySpan<float> updated, Span<float> scratch)
+    {
+        var target = new Span<T>((T*)job.W + tile.Start, tile.Length);
+        switch (job.Update)
+        {
+            case LowPrecisionUpdate.StochasticRounding:
+                ParameterConversion.NarrowStochastic(updated, target, job.ParameterKey, tile.Start);
+                break;
+            case LowPrecisionUpdate.KahanSummation:
+                ParameterConversion.NarrowToNearest(updated, target);
+                ParameterConversion.Widen<T>(target, scratch);
+                TensorPrimitives.Subtract(updated, scratch, scratch);
+                ParameterConversion.NarrowToNearest<T>(scratch, new Span<T>((T*)job.Compensation + tile.Start, tile.Length));
+                break;
+            default:
+                ParameterConversion.NarrowToNearest(updated, target);
+                break;
+        }
     }
 
     /// <summary>What every thread needs to step its share of a range's tiles.</summary>
@@ -85,13 +153,15 @@ internal static unsafe class CompactStep<TRule>
     {
         public void* Rule;
         public int Step;
-        public float* W;
-        public float* G;
+
+        /// <summary>The parameters and gradients, of type T.</summary>
+        public void* W;
+        public void* G;
         public byte* Arena;
         public Segment* Segments;
         public int BufferCount;
 
-        /// <summary>The longest tile: the stack holds BufferCount float copies of it.</summary>
+        /// <summary>The longest tile: the stack holds BufferCount float copies of it (two more for 16-bit parameters).</summary>
         public int TileLength;
         public Tile* Tiles;
         public int TileCount;
@@ -106,5 +176,17 @@ internal static unsafe class CompactStep<TRule>
 
         /// <summary>Per buffer, the stochastic rounding key of this step.</summary>
         public uint* Keys;
+
+        /// <summary>How 16-bit parameters take the update.</summary>
+        public LowPrecisionUpdate Update;
+
+        /// <summary>The float32 master copy (<see cref="LowPrecisionUpdate.Float32MasterCopy"/>), indexed as the parameters.</summary>
+        public float* Master;
+
+        /// <summary>The compensation, of type T (<see cref="LowPrecisionUpdate.KahanSummation"/>), indexed as the parameters.</summary>
+        public void* Compensation;
+
+        /// <summary>The stochastic rounding key of the parameters at this step.</summary>
+        public uint ParameterKey;
     }
 }

@@ -187,7 +187,7 @@ public class CheckpointTests
         using var stream = new MemoryStream();
         new Optimizer<Adam>(new Adam(), 3).SaveCheckpoint(stream);
         stream.Position = 0;
-        Assert.Contains("it holds float state, and this optimizer runs Double", Assert.Throws<ArgumentException>(() => optimizer.LoadCheckpoint(stream)).Message);
+        Assert.Contains("it was saved for float parameters, and this optimizer runs Double", Assert.Throws<ArgumentException>(() => optimizer.LoadCheckpoint(stream)).Message);
     }
 
     [Fact]
