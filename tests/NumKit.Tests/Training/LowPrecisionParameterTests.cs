@@ -1,3 +1,4 @@
+using NumKit.Tests.Kernels;
 using NumKit.Kernels;
 using NumKit.Numerics;
 using NumKit.Optimizers;
@@ -134,16 +135,22 @@ public class LowPrecisionParameterTests
         return (w.Select(F).ToArray(), state.ToArray());
     }
 
-    [Theory]
+    [PathTheory]
     [MemberData(nameof(Updates))]
     public void Every_update_gives_the_same_bits_on_every_vector_path_and_at_1_2_and_3_threads_with_groups_clipping_and_the_guard(LowPrecisionUpdate update)
     {
+        _ = EveryPath.CanRun(512); // the base run: the widest path this process has; recorded when 512 is missing
         foreach (StateStorage storage in new[] { StateStorage.Float32, StateStorage.BFloat16Stochastic })
         {
             (float[] w, float[] state) = Run<BFloat16>(update, storage, 1, 512);
             (float[] wh, float[] stateh) = Run<Half>(update, storage, 1, 512);
             foreach (int path in new[] { 256, 128, 0 })
             {
+                if (!EveryPath.CanRun(path))
+                {
+                    continue; // the test is reported as skipped, with the reason
+                }
+
                 Assert.True(w.AsSpan().SequenceEqual(Run<BFloat16>(update, storage, 1, path).W), $"BFloat16 {update} {storage}: path {path} differs");
                 Assert.True(wh.AsSpan().SequenceEqual(Run<Half>(update, storage, 1, path).W), $"Half {update} {storage}: path {path} differs");
             }
