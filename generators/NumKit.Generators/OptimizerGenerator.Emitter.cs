@@ -78,7 +78,7 @@ public sealed partial class OptimizerGenerator
     }
 
     /// <summary>Writes the members of one rule's partial struct.</summary>
-    private sealed class RuleWriter
+    private sealed partial class RuleWriter
     {
         private readonly IndentedWriter _w;
         private readonly RuleHost _spec;
@@ -154,6 +154,13 @@ public sealed partial class OptimizerGenerator
             WritePublicKernels();
             WritePackedKernels();
             WriteSpanNames();
+            if (_plan.IsMultiPass)
+            {
+                WritePasses();
+                _w.Close();
+                return;
+            }
+
             WriteUpdateCore();
             WriteSweep();
             WritePerStepStruct();
@@ -280,8 +287,17 @@ public sealed partial class OptimizerGenerator
             foreach (string precision in new[] { "float", "double" })
             {
                 _w.Line("/// <summary>");
-                _w.Line($"/// Applies step <paramref name=\"t\"/> of {_type} to every parameter in one pass over memory,");
-                _w.Line("/// with the widest vectors this machine has; allocates nothing.");
+                if (_plan.IsMultiPass)
+                {
+                    _w.Line($"/// Applies step <paramref name=\"t\"/> of {_type} to one tensor in {_plan.Passes.Count} passes over memory (its reductions");
+                    _w.Line("/// run over the spans given: call once per tensor), with the widest vectors this machine has; allocates nothing.");
+                }
+                else
+                {
+                    _w.Line($"/// Applies step <paramref name=\"t\"/> of {_type} to every parameter in one pass over memory,");
+                    _w.Line("/// with the widest vectors this machine has; allocates nothing.");
+                }
+
                 _w.Line("/// </summary>");
                 WriteEquationsRemarks();
                 _w.Line("/// <param name=\"rule\">The hyperparameters.</param>");

@@ -79,4 +79,42 @@ public interface IOptimizerRule<TSelf>
 
     /// <inheritdoc cref="Step(in TSelf, int, Span{float}, ReadOnlySpan{float}, Span{float}, int, Span{double})"/>
     static abstract void Step(in TSelf rule, int t, Span<double> w, ReadOnlySpan<double> g, Span<double> state, int stateStride, Span<double> scalarState);
+
+    // Rules with reductions (norm(w), mean(g^2), ...) step each tensor in several passes over memory. The generator
+    // implements these members for them; Optimizer<TRule> drives them (README, "Reductions: the calling convention").
+
+    /// <summary>How many passes over each tensor's elements a step makes: 1 unless the equations reduce.</summary>
+    static virtual int PassCount => 1;
+
+    /// <summary>How many reductions a step computes per tensor: the partials each chunk of <c>ReductionLanes.ChunkLength</c> elements writes.</summary>
+    static virtual int ReductionCount => 0;
+
+    /// <summary>How many values between passes a tensor has (its reductions' results, then what the equations compute from them).</summary>
+    static virtual int TensorValueCount => 0;
+
+    /// <summary>
+    /// Runs pass <paramref name="pass"/> (1 to <see cref="PassCount"/>) over <paramref name="w"/>, a tensor or a slice of
+    /// one that starts on a chunk boundary (a multiple of <c>ReductionLanes.ChunkLength</c> from the tensor's start),
+    /// with state packed as in <see cref="Step(in TSelf, int, Span{float}, ReadOnlySpan{float}, Span{float}, int, Span{double})"/>.
+    /// Reads the per-step state (never writes it) and the values earlier passes left in <paramref name="tensorValues"/>;
+    /// writes this pass's partial of reduction r for its chunk c at <c>partials[c * ReductionCount + r]</c>.
+    /// </summary>
+    static virtual void StepPass(int pass, in TSelf rule, int t, Span<float> w, ReadOnlySpan<float> g, Span<float> state, int stateStride, ReadOnlySpan<double> scalarState, ReadOnlySpan<double> tensorValues, Span<double> partials)
+        => throw new NotSupportedException($"{typeof(TSelf).Name} makes one pass; call Step.");
+
+    /// <inheritdoc cref="StepPass(int, in TSelf, int, Span{float}, ReadOnlySpan{float}, Span{float}, int, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double})"/>
+    static virtual void StepPass(int pass, in TSelf rule, int t, Span<double> w, ReadOnlySpan<double> g, Span<double> state, int stateStride, ReadOnlySpan<double> scalarState, ReadOnlySpan<double> tensorValues, Span<double> partials)
+        => throw new NotSupportedException($"{typeof(TSelf).Name} makes one pass; call Step.");
+
+    /// <summary>Adds the partials of pass <paramref name="pass"/>'s reductions, <paramref name="chunks"/> chunks of them, to <paramref name="sums"/> in chunk order (a maximum keeps the larger).</summary>
+    static virtual void FoldPartials(int pass, ReadOnlySpan<double> partials, int chunks, Span<double> sums)
+        => throw new NotSupportedException($"{typeof(TSelf).Name} has no reductions.");
+
+    /// <summary>After pass <paramref name="pass"/> over a tensor of <paramref name="count"/> elements: its reductions' values from <paramref name="sums"/>, and the per-tensor values that follow, into <paramref name="tensorValues"/>.</summary>
+    static virtual void FinishPass(int pass, in TSelf rule, int t, int count, ReadOnlySpan<double> scalarState, ReadOnlySpan<double> sums, Span<double> tensorValues)
+        => throw new NotSupportedException($"{typeof(TSelf).Name} has no reductions.");
+
+    /// <summary>After every tensor's passes, once per step: writes the per-step state the step leaves for the next.</summary>
+    static virtual void FinishStep(in TSelf rule, int t, Span<double> scalarState)
+        => throw new NotSupportedException($"{typeof(TSelf).Name} makes one pass; Step writes its per-step state.");
 }

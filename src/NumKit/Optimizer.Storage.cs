@@ -156,6 +156,13 @@ public unsafe partial class Optimizer<TRule, T>
         }
         else
         {
+            RequireStorage(StateStorage.BFloat16);
+            if (TRule.PassCount > 1)
+            {
+                throw new NotSupportedException(
+                    $"{typeof(TRule).Name} reduces over its tensors in {TRule.PassCount} passes, which read state the first pass stored: it steps float or double parameters with Float32 state only.");
+            }
+
             _compact = new CompactState(Layout, _plan.GroupsOfTensors(), _plan.Ranges, TRule.StateNames.Count, _storage, _blockwiseMinimumSize, IsLowPrecision ? 2 : 0);
             _state = new StateBuffers<T>(TRule.StateNames.Count, 0); // the float buffers are not used: free them
         }

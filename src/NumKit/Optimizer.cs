@@ -66,6 +66,7 @@ public partial class Optimizer<TRule, T>
         Layout = layout;
         ParameterCount = layout.ParameterCount;
         _plan = new GroupPlan<TRule>(layout, rule);
+        _passScratch = TRule.PassCount > 1 ? new PassScratch(layout) : null;
         _storage = DefaultStorage(1);
         _update = IsLowPrecision ? LowPrecisionUpdate.KahanSummation : LowPrecisionUpdate.RoundToNearest;
         AllocateParameterCompanion();
@@ -167,7 +168,11 @@ public partial class Optimizer<TRule, T>
         try
         {
             GroupRange[] ranges = _plan.Ranges;
-            if (_compact is not null)
+            if (TRule.PassCount > 1)
+            {
+                StepPasses(t, parameters, gradients);
+            }
+            else if (_compact is not null)
             {
                 if (_masterPending)
                 {

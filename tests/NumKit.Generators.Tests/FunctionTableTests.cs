@@ -65,3 +65,21 @@ public class FunctionTableTests
         }
     }
 }
+
+/// <summary>The README's table of reductions lists every reduction over a tensor, in the table's order.</summary>
+public class ReductionTableTests
+{
+    [Fact]
+    public void The_readme_lists_every_tensor_reduction_in_order()
+    {
+        string readme = File.ReadAllText(Path.Combine(SnapshotTests.RepositoryRoot(), "README.md")).Replace("\r\n", "\n");
+        int at = readme.IndexOf("| Reduction | Computes, over each tensor |", StringComparison.Ordinal);
+        Assert.True(at >= 0, "The README has no table of reductions.");
+        foreach (Equations.Reduction reduction in Equations.Reductions.All.Where(r => r.Scope == Equations.ReductionScope.Tensor))
+        {
+            int row = readme.IndexOf($"| `{reduction.Name}(x)` |", at, StringComparison.Ordinal);
+            Assert.True(row > at, $"The README's table of reductions has no row for {reduction.Name}, or has it out of order.");
+            at = row;
+        }
+    }
+}

@@ -17,7 +17,9 @@ public class FuzzTests
     // Every function of the language's one table (so a new function is fuzzed the day it is added), and the rest of the language.
     // The first ten are names, which mutations swap for one another.
     private static readonly string[] s_vocabulary = new[] { "w", "g", "t", "m", "v", "s", "x", "LearningRate", "Beta", "Epsilon" }
-        .Concat(Functions.Names).Concat(new[]
+        .Concat(Functions.Names)
+        .Concat(NumKit.Generators.Equations.Reductions.All.Where(r => r.Scope == ReductionScope.Tensor).Select(r => r.Name)).Concat(new[] { "rowmean", "groupsum" })
+        .Concat(new[]
     {
         "Momentum", "init", "keep", "every", "(", ")", "+", "-", "*", "/", "^", "=", "==", "!=", "<", "<=", ">", ">=", "?", ":",
         ",", "#", "\n", ";", " ", "  ", "\t", "0", "1", "2", "0.5", "1e-8", "1e", "1.5x", ".5", "$", "@", "α", "\"", "\\", "{", "}",
@@ -36,6 +38,9 @@ public class FuzzTests
         "init s = w\nw = w - LearningRate * g\ns = s + Beta * (w - s) every 3\nw = s every 3",
         "w = w - LearningRate * g\nn = n + 1 every Epsilon\nkeep a = a + (w - a) / n every Epsilon",
         "w = w * (1 - Beta) every 2\nm = Beta * m + g\nw = w - LearningRate * m",
+        "m = Beta * m + (1 - Beta) * g\nv = Beta * v + (1 - Beta) * g^2\nu = m / (sqrt(v) + Epsilon) + Beta * w\nr = if(norm(w) == 0, 1, norm(w) / norm(u))\nw = w - LearningRate * r * u",
+        "c = mean(g)\nd = g - c\ns = rms(d)\nw = w - LearningRate * d / (s + Epsilon) + sum(w) * maxabs(g) * 0",
+        "m = Beta * m + g\np = p * Beta\ninit p = 1\nw = w - LearningRate * (1 - p) * m / (norm(m) + Epsilon)",
     };
 
     // Kernels compiled together: one compilation of a few hundred is far cheaper than as many of one.
@@ -48,7 +53,7 @@ public class FuzzTests
         CSharpCompilation compilation = GeneratorHarness.Compile("namespace User; public partial struct Placeholder { }");
         SyntaxTree tree = compilation.SyntaxTrees.Single();
         GeneratorDriver driver = GeneratorHarness.CreateDriver();
-        int generated = 0, refused = 0, compiled = 0;
+        int generated = 0, refused = 0, compiled = 0, multiPass = 0;
         var pending = new List<(int Case, string Spec, SyntaxTree[] Trees)>();
 
         for (int i = 0; i < DriverCases; i++)
@@ -72,6 +77,11 @@ public class FuzzTests
             else
             {
                 generated++;
+                if (result.GeneratedSources[0].SourceText.ToString().Contains("PassCount => ", StringComparison.Ordinal))
+                {
+                    multiPass++;
+                }
+
                 Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
 
                 pending.Add((i, spec, [tree, .. driver.GetRunResult().GeneratedTrees]));
@@ -93,6 +103,7 @@ public class FuzzTests
         Assert.Equal(generated, compiled);
         Assert.True(generated > 500, $"only {generated} of {DriverCases} cases generated code");
         Assert.True(refused > 3000, $"only {refused} of {DriverCases} cases were refused");
+        Assert.True(multiPass > 100, $"only {multiPass} of {generated} generated rules reduce (several passes)");
     }
 
     [Fact]

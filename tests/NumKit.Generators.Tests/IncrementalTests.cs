@@ -10,10 +10,15 @@ public class IncrementalTests
 {
     private const string Equations = "m = Beta * m + (1 - Beta) * g\nw = w - LearningRate * m";
 
-    [Fact]
-    public void A_second_run_with_nothing_changed_is_cached()
+    // A rule with a reduction: several passes, reductions and values between passes in its plan.
+    private const string Reducing = "m = Beta * m + (1 - Beta) * g\nw = w - LearningRate * m / (norm(m) + Epsilon)";
+
+    [Theory]
+    [InlineData(Equations)]
+    [InlineData(Reducing)]
+    public void A_second_run_with_nothing_changed_is_cached(string equations)
     {
-        CSharpCompilation compilation = GeneratorHarness.Compile(GeneratorHarness.Rule(Equations));
+        CSharpCompilation compilation = GeneratorHarness.Compile(GeneratorHarness.Rule(equations));
         GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
         driver = driver.RunGenerators(compilation);
 
@@ -21,10 +26,12 @@ public class IncrementalTests
         Assert.All(step.Outputs, output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
     }
 
-    [Fact]
-    public void An_unrelated_edit_leaves_the_spec_unchanged()
+    [Theory]
+    [InlineData(Equations)]
+    [InlineData(Reducing)]
+    public void An_unrelated_edit_leaves_the_spec_unchanged(string equations)
     {
-        CSharpCompilation compilation = GeneratorHarness.Compile(GeneratorHarness.Rule(Equations), "namespace User; public class Other { }");
+        CSharpCompilation compilation = GeneratorHarness.Compile(GeneratorHarness.Rule(equations), "namespace User; public class Other { }");
         GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
 
         SyntaxTree other = compilation.SyntaxTrees.Last();
@@ -37,10 +44,12 @@ public class IncrementalTests
             output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"output step was {output.Reason}"));
     }
 
-    [Fact]
-    public void An_edit_in_the_rule_file_that_keeps_the_equations_is_unchanged()
+    [Theory]
+    [InlineData(Equations)]
+    [InlineData(Reducing)]
+    public void An_edit_in_the_rule_file_that_keeps_the_equations_is_unchanged(string equations)
     {
-        CSharpCompilation compilation = GeneratorHarness.Compile(GeneratorHarness.Rule(Equations));
+        CSharpCompilation compilation = GeneratorHarness.Compile(GeneratorHarness.Rule(equations));
         GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
 
         SyntaxTree tree = compilation.SyntaxTrees.Single();
@@ -50,10 +59,12 @@ public class IncrementalTests
         Assert.All(SpecStep(driver).Outputs, output => Assert.Equal(IncrementalStepRunReason.Unchanged, output.Reason));
     }
 
-    [Fact]
-    public void An_equation_edit_regenerates()
+    [Theory]
+    [InlineData(Equations)]
+    [InlineData(Reducing)]
+    public void An_equation_edit_regenerates(string equations)
     {
-        CSharpCompilation compilation = GeneratorHarness.Compile(GeneratorHarness.Rule(Equations));
+        CSharpCompilation compilation = GeneratorHarness.Compile(GeneratorHarness.Rule(equations));
         GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
 
         SyntaxTree tree = compilation.SyntaxTrees.Single();
@@ -89,7 +100,9 @@ public class IncrementalTests
             GeneratorHarness.Rule(Equations),
             GeneratorHarness.Rule("w = w - Lr * g", name: "Broken"),
             GeneratorHarness.Rule("init s = 1\ns = s * Beta\nunused = g\nw = w - LearningRate * s * g", name: "Scalar"),
-            GeneratorHarness.Rule("w = w - LearningRate * g\nn = n + 1 every Beta\nkeep a = a + (w - a) / n every Beta", name: "Periodic"));
+            GeneratorHarness.Rule("w = w - LearningRate * g\nn = n + 1 every Beta\nkeep a = a + (w - a) / n every Beta", name: "Periodic"),
+
+            GeneratorHarness.Rule(Reducing, name: "Reduces"));
         GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
 
         GeneratorRunResult result = driver.GetRunResult().Results.Single();

@@ -91,6 +91,9 @@ internal sealed class CSharpExpression
             case PlanDue:
                 builder.Append(_names.Due);
                 break;
+            case PlanReductionValue reduction:
+                builder.Append(_names.Reduction(reduction.Index));
+                break;
             case PlanElementValue value:
                 builder.Append(_names.Of(value.Name));
                 break;

@@ -28,6 +28,16 @@ internal sealed class MemberNames
         HyperparameterNames = Fresh("s_hyperparameterNames");
         SpanNames = Fresh("s_spanNames");
 
+        // The members of rules with reductions (several passes): claimed for every rule, so no other name moves.
+        PassCore = Fresh("PassCore");
+        PassPacked = Fresh("PassPacked");
+        Pass = Fresh("Pass");
+        PerPass = Fresh("PerPass");
+        SweepPass = Fresh("SweepPass");
+        Finish = Fresh("Finish");
+        FinishStep = Fresh("FinishStep");
+        Fold = Fresh("Fold");
+
         // Type parameters need only differ from the struct's name (CS0694) and the methods': locals already avoid
         // T, TVector and V (Identifiers), and are told the renamed ones (PlanNames).
         var typeParameterTaken = new HashSet<string> { host.TypeName, UpdateCore, StepPacked, Sweep, PerStep };
@@ -38,6 +48,23 @@ internal sealed class MemberNames
     }
 
     public string UpdateCore { get; }
+
+    public string PassCore { get; }
+
+    public string PassPacked { get; }
+
+    /// <summary>The prefix of each pass's method: Pass1, Pass2, ...</summary>
+    public string Pass { get; }
+
+    public string PerPass { get; }
+
+    public string SweepPass { get; }
+
+    public string Finish { get; }
+
+    public string FinishStep { get; }
+
+    public string Fold { get; }
 
     public string StepPacked { get; }
 

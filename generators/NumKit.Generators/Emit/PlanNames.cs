@@ -27,8 +27,10 @@ internal sealed class PlanNames
         }
 
         var states = new HashSet<string>(plan.ScalarStates.Select(s => s.Name));
-        Dictionary<string, int> assignments = plan.StepAssignments.GroupBy(s => s.Name).ToDictionary(g => g.Key, g => g.Count());
-        foreach (StepAssignment step in plan.StepAssignments)
+        // Values between passes (per tensor) are versions like per-step ones; a one-pass plan has none.
+        List<StepAssignment> steps = plan.StepAssignments.Concat(plan.Passes.SelectMany(p => p.After)).ToList();
+        Dictionary<string, int> assignments = steps.GroupBy(s => s.Name).ToDictionary(g => g.Key, g => g.Count());
+        foreach (StepAssignment step in steps)
         {
             string id = Of(step.Name);
             int count = assignments[step.Name];
@@ -37,21 +39,54 @@ internal sealed class PlanNames
                 : count == 1 ? id : _identifiers.Fresh(id + "_" + step.Version);
         }
 
+        // A reduction is named after what it reduces when that is one name (norm_w), else numbered (norm1).
+        foreach (ReductionSlot reduction in plan.Reductions)
+        {
+            _reductions.Add(_identifiers.Fresh(reduction.Function + "_" + (reduction.ArgumentName is null ? (reduction.Index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : Of(reduction.ArgumentName).TrimStart('@'))));
+        }
+
         int compound = 0;
         foreach (HoistedValue hoisted in plan.Hoisted)
         {
-            _hoisted.Add(hoisted.Value switch
-            {
-                PlanHyperparameter hyperparameter => Of(hyperparameter.Name),
-                PlanStepValue value => Of(value),
-                _ => _identifiers.Fresh("k" + ++compound),
-            });
+            _hoisted.Add(HoistedName(hoisted, ref compound));
         }
 
         if (plan.Period is not null)
         {
             Due = _identifiers.Fresh("due");
         }
+        foreach (PassPlan pass in plan.Passes)
+        {
+            var names = new List<string>();
+            foreach (HoistedValue hoisted in pass.Hoisted)
+            {
+                names.Add(HoistedName(hoisted, ref compound));
+            }
+
+            _passHoisted.Add(names);
+        }
+    }
+
+    private readonly List<string> _reductions = new();
+    private readonly List<List<string>> _passHoisted = new();
+    private int _pass;
+
+    private string HoistedName(HoistedValue hoisted, ref int compound) => hoisted.Value switch
+    {
+        PlanHyperparameter hyperparameter => Of(hyperparameter.Name),
+        PlanStepValue value => Of(value),
+        PlanReductionValue reduction => Reduction(reduction.Index),
+        _ => _identifiers.Fresh("k" + ++compound),
+    };
+
+    /// <summary>The local that holds reduction <paramref name="index"/>'s finished value.</summary>
+    public string Reduction(int index) => _reductions[index];
+
+    /// <summary>Names hoisted values as pass <paramref name="pass"/> (1, 2, ...) hoists them; 0 for a one-pass plan.</summary>
+    public PlanNames InPass(int pass)
+    {
+        _pass = pass;
+        return this;
     }
 
     /// <summary>The per-step condition "this step is one of k, 2k, ..." of the periodic statements (null without any).</summary>
@@ -64,7 +99,7 @@ internal sealed class PlanNames
     public string Of(PlanStepValue value) => value.Version == 0 ? Of(value.Name) : _versions[(value.Name, value.Version)];
 
     /// <summary>The identifier of the hoisted value at <paramref name="index"/>.</summary>
-    public string Hoisted(int index) => _hoisted[index];
+    public string Hoisted(int index) => _pass == 0 ? _hoisted[index] : _passHoisted[_pass - 1][index];
 
     /// <summary>A fresh identifier for the kernel's own use, distinct from every plan name.</summary>
     public string Fresh(string preferred) => _identifiers.Fresh(preferred);

@@ -53,6 +53,9 @@ internal sealed class CheckedSpec
     /// <summary>Every assigned name but <c>w</c>.</summary>
     public Dictionary<string, Variable> Variables { get; }
 
+    /// <summary>Where each statement runs when the equations reduce (several passes over the elements); null for one pass.</summary>
+    public PassAnalysis? Passes { get; init; }
+
     public IEnumerable<Variable> States(Rate rate)
         => Variables.Values.Where(v => v.IsState && v.Rate == rate).OrderBy(v => v.FirstAppearance);
 
@@ -127,7 +130,17 @@ internal sealed class Checker
 
         CheckParameterUpdated(text, written);
         ReportUnused(updates);
-        return new CheckedSpec(_dialect, typed, _variables) { Period = period };
+        CheckStateRates();
+        if (typed.Any(s => s.IsPeriodic))
+        {
+            foreach (TypedReduction reduction in typed.SelectMany(s => s.Value.DescendantsAndSelf()).OfType<TypedReduction>())
+            {
+                Report(ProblemKind.ReductionScopeNotSupported, ((CallExpr)reduction.Syntax).NameSpan, reduction.Reduction.Name, "each tensor in equations with 'every k' statements");
+            }
+        }
+
+        PassAnalysis? passes = _problems.Any(p => p.IsError) ? null : PassAnalysis.Analyze(typed, _dialect, _problems);
+        return new CheckedSpec(_dialect, typed, _variables) { Period = period, Passes = passes };
     }
 
     // 'x = e every k': one period for the whole rule (a whole number of steps, or a float hyperparameter checked
@@ -328,11 +341,12 @@ internal sealed class Checker
 
     private void CheckCall(CallExpr call)
     {
-        if (!Functions.TryGetArity(call.Function, out int arity))
+        int arity = 1;
+        if (!Reductions.TryGet(call.Function, out _) && !Functions.TryGetArity(call.Function, out arity))
         {
-            string? suggestion = Suggestions.Closest(call.Function, Functions.Names);
+            string? suggestion = Suggestions.Closest(call.Function, Functions.Names.Concat(Reductions.Names));
             Report(ProblemKind.UnknownFunction, call.NameSpan, call.Function,
-                suggestion is null ? "the functions are " + string.Join(", ", Functions.Names) : $"did you mean '{suggestion}'?");
+                suggestion is null ? "the functions are " + string.Join(", ", Functions.Names) + "; the reductions " + string.Join(", ", Reductions.Names) : $"did you mean '{suggestion}'?");
         }
         else if (call.Arguments.Count != arity)
         {
@@ -353,7 +367,7 @@ internal sealed class Checker
             + " and names the equations assign";
     }
 
-    // Per element if anything per element flows into it, to a fixed point (state can feed itself); a
+    // The finest rate of anything that flows into a name, to a fixed point (state can feed itself); a
     // state that starts from w (its initializer is among the statements) is per element too.
     private void InferRates(List<Statement> updates)
     {
@@ -363,31 +377,42 @@ internal sealed class Checker
             changed = false;
             foreach (Statement statement in updates)
             {
-                if (_variables.TryGetValue(statement.Target, out Variable? variable)
-                    && variable.Rate == Rate.PerStep
-                    && RateOf(statement.Value) == Rate.PerElement)
+                if (_variables.TryGetValue(statement.Target, out Variable? variable))
                 {
-                    variable.Rate = Rate.PerElement;
-                    changed = true;
+                    Rate joined = Rates.Join(variable.Rate, RateOf(statement.Value));
+                    if (joined != variable.Rate)
+                    {
+                        variable.Rate = joined;
+                        changed = true;
+                    }
                 }
             }
         }
     }
 
-    // Per element if the expression reads a per-element built-in or name; otherwise per step.
+    // The join of the rates of what the expression reads: per-element built-ins and names at their rate, a
+    // reduction at its scope's rate (whatever its argument reads), everything else per step.
     private Rate RateOf(Expr expr)
     {
-        foreach (Expr node in expr.DescendantsAndSelf())
+        switch (expr)
         {
-            if (node is NameExpr name
-                && (_dialect.IsElementBuiltIn(name.Name)
-                    || (_variables.TryGetValue(name.Name, out Variable? variable) && variable.Rate == Rate.PerElement)))
-            {
+            case NameExpr name when _dialect.IsElementBuiltIn(name.Name):
                 return Rate.PerElement;
-            }
+            case NameExpr name when _variables.TryGetValue(name.Name, out Variable? variable):
+                return variable.Rate;
+            case CallExpr call when Reductions.TryGet(call.Function, out Reduction reduction):
+                return reduction.Rate;
+            case NegateExpr negate:
+                return RateOf(negate.Operand);
+            case BinaryExpr binary:
+                return Rates.Join(RateOf(binary.Left), RateOf(binary.Right));
+            case CallExpr call:
+                return call.Arguments.Aggregate(Rate.PerStep, (rate, argument) => Rates.Join(rate, RateOf(argument)));
+            case ConditionalExpr conditional:
+                return Rates.Join(RateOf(conditional.Condition), Rates.Join(RateOf(conditional.WhenTrue), RateOf(conditional.WhenFalse)));
+            default:
+                return Rate.PerStep;
         }
-
-        return Rate.PerStep;
     }
 
     // Types every statement, in order: a temporary takes the type of its first assignment.
@@ -406,7 +431,7 @@ internal sealed class Checker
                     RequireNumber(statement.Value, type, $"'{statement.Target}'");
                 }
 
-                result.Add(new TypedStatement(statement.Target, null, value, statement.Text, statement.IsPeriodic));
+                result.Add(new TypedStatement(statement.Target, null, value, statement.Text, statement.IsPeriodic, statement.TargetSpan));
                 continue;
             }
 
@@ -424,7 +449,7 @@ internal sealed class Checker
                     $"'{variable.Name}' was first assigned a {Describe(variable.Type)}, here a {Describe(type)}");
             }
 
-            result.Add(new TypedStatement(statement.Target, variable, value, statement.Text, statement.IsPeriodic));
+            result.Add(new TypedStatement(statement.Target, variable, value, statement.Text, statement.IsPeriodic, statement.TargetSpan));
         }
 
         return result;
@@ -462,6 +487,8 @@ internal sealed class Checker
 
                 return new TypedBinary(binary.Operator, left, right, rate,
                     binary.Operator >= BinaryOperator.Less ? ValueType.Condition : ValueType.Number, expr);
+            case CallExpr call when Reductions.TryGet(call.Function, out Reduction reduction):
+                return TypeOfReduction(call, reduction);
             case CallExpr call:
                 var arguments = new List<TypedExpr>();
                 foreach (Expr argument in call.Arguments)
@@ -512,7 +539,29 @@ internal sealed class Checker
     }
 
     private static Rate RateOf(params TypedExpr[] operands)
-        => operands.Any(o => o.Rate == Rate.PerElement) ? Rate.PerElement : Rate.PerStep;
+        => operands.Aggregate(Rate.PerStep, (rate, operand) => Rates.Join(rate, operand.Rate));
+
+    // A reduction runs over per-element values; its result has its scope's rate.
+    private TypedExpr TypeOfReduction(CallExpr call, Reduction reduction)
+    {
+        if (call.Arguments.Count != 1)
+        {
+            return new TypedReduction(reduction, new TypedNumber(double.NaN, call), call);
+        }
+
+        TypedExpr argument = ExpectNumber(call.Arguments[0], $"{call.Function}()");
+        if (argument.Rate != Rate.PerElement)
+        {
+            Report(ProblemKind.ReductionOfNonElement, call.Span, call.Function, Printer.Print(call.Arguments[0]), Rates.Describe(argument.Rate));
+        }
+        else if (reduction.Scope != ReductionScope.Tensor)
+        {
+            Report(ProblemKind.ReductionScopeNotSupported, call.NameSpan, call.Function,
+                reduction.Scope == ReductionScope.Group ? "the whole group" : reduction.Scope == ReductionScope.Row ? "rows" : "columns");
+        }
+
+        return new TypedReduction(reduction, argument, call);
+    }
 
     // x^n with a small whole n (a literal, or a negated one) is a product; x^0.5 is a square root.
     private static (PowerForm Form, int Whole) FormOfPower(Expr exponent)
@@ -576,6 +625,12 @@ internal sealed class Checker
                 {
                     Report(ProblemKind.InvalidInitialValue, node.Span,
                         $"'{init.Target}' is one number per step, so it cannot start from '{_dialect.Output}', which is one value per element");
+                    valid = false;
+                }
+                else if (node is CallExpr reduction && Reductions.TryGet(reduction.Function, out _))
+                {
+                    Report(ProblemKind.InvalidInitialValue, reduction.Span,
+                        $"an initial value may use only {allowed}, not the reduction '{reduction.Function}'");
                     valid = false;
                 }
                 else if (node is CallExpr call)
@@ -661,6 +716,16 @@ internal sealed class Checker
             {
                 Report(ProblemKind.UnusedVariable, variable.FirstAssignment, variable.Name, _dialect.Output);
             }
+        }
+    }
+
+    // State is kept per element or per step (of each group); a state computed from a per-tensor, row, column or
+    // group value has no place to be kept yet.
+    private void CheckStateRates()
+    {
+        foreach (Variable variable in _variables.Values.Where(v => v.IsState && v.Rate != Rate.PerStep && v.Rate != Rate.PerElement).OrderBy(v => v.FirstAssignment.Start))
+        {
+            Report(ProblemKind.StateRateNotSupported, variable.FirstAssignment, variable.Name, Rates.Describe(variable.Rate));
         }
     }
 

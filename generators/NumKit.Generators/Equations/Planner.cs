@@ -18,7 +18,8 @@ internal sealed class Planner
     private readonly Dialect _dialect;
     private readonly Dictionary<string, int> _currentVersion = new();
     private readonly List<string> _hyperparameters = new();
-    private readonly List<HoistedValue> _hoisted = new();
+    private List<HoistedValue> _hoisted = new();
+    private readonly Dictionary<TypedReduction, int> _reductionIndex = new(new ReferenceEquality<TypedReduction>());
 
     private Planner(CheckedSpec spec)
     {
@@ -31,6 +32,11 @@ internal sealed class Planner
 
     private RulePlan Run()
     {
+        if (_spec.Passes is not null)
+        {
+            return RunPasses(_spec.Passes);
+        }
+
         // Before the loop, a per-step state's current version is last step's value.
         foreach (Variable state in _spec.States(Rate.PerStep))
         {
@@ -87,6 +93,224 @@ internal sealed class Planner
                 .ToEquatableArray(),
             _dialect.OutputIsBuiltIn ? null : new PlanStepValue(_dialect.Output, _currentVersion[_dialect.Output]),
             _spec.Period is null ? null : new PeriodicSchedule(LowerStep(_spec.Period, initializer: true), Printer.Print(_spec.Period.Syntax)));
+    }
+
+    // Equations with reductions: per-step statements before the passes as for one pass; then each pass's
+    // per-element statements (and the temporaries it recomputes), its accumulations at their statements'
+    // places, and the values between passes computed after it. A statement reads every name at the version
+    // its place in the text gives it, whichever pass runs it.
+    private RulePlan RunPasses(PassAnalysis passes)
+    {
+        foreach (Variable state in _spec.States(Rate.PerStep))
+        {
+            _currentVersion[state.Name] = 0;
+        }
+
+        List<TypedStatement> statements = _spec.Statements;
+        var versionsAt = new Dictionary<string, int>[statements.Count];
+        var versionOf = new int[statements.Count];
+        var stepAssignments = new List<StepAssignment>();
+        for (int i = 0; i < statements.Count; i++)
+        {
+            versionsAt[i] = new Dictionary<string, int>(_currentVersion);
+            Variable? variable = statements[i].Variable;
+            if (variable is null || variable.Rate == Rate.PerElement)
+            {
+                continue;
+            }
+
+            PlanExpr? value = variable.Rate == Rate.PerStep ? LowerStep(statements[i].Value) : null;
+            _currentVersion.TryGetValue(statements[i].Target, out int version);
+            _currentVersion[statements[i].Target] = versionOf[i] = ++version;
+            if (value is not null)
+            {
+                stepAssignments.Add(new StepAssignment(statements[i].Target, version, value, statements[i].Text, variable.Type == ValueType.Condition));
+            }
+        }
+
+        Dictionary<string, int> finalVersions = new(_currentVersion);
+        var reductions = new List<ReductionSlot>();
+        var reductionArguments = new List<(int Pass, string Function, PlanExpr Argument)>();
+        var plans = new List<PassPlan>();
+        for (int pass = 1; pass <= passes.PassCount; pass++)
+        {
+            _hoisted = new List<HoistedValue>();
+            var assignments = new List<ElementAssignment>();
+            var accumulations = new List<Accumulation>();
+            var stores = new List<string>();
+            var declared = new HashSet<string>();
+            if (pass == 1)
+            {
+                AddParameterStarts(assignments, stores);
+            }
+
+            HashSet<int> evaluated = EvaluatedIn(passes, pass);
+            for (int i = 0; i <= statements.Count; i++)
+            {
+                // The reductions of statement i are accumulated just before it, after what the pass computed so far.
+                foreach (TypedReduction reduction in passes.Reductions.Where(r => passes.StatementOf(r) == i && passes.PassOf(r) == pass))
+                {
+                    _currentVersion.Clear();
+                    foreach (KeyValuePair<string, int> entry in versionsAt[i])
+                    {
+                        _currentVersion[entry.Key] = entry.Value;
+                    }
+
+                    PlanExpr argument = LowerElement(reduction.Argument);
+                    int index = reductionArguments.FindIndex(a => a.Pass == pass && a.Function == reduction.Reduction.Name && a.Argument.Equals(argument));
+                    if (index < 0)
+                    {
+                        index = reductions.Count;
+                        reductionArguments.Add((pass, reduction.Reduction.Name, argument));
+                        string? argumentName = reduction.Argument is TypedName name ? name.Name : null;
+                        reductions.Add(new ReductionSlot(index, reduction.Reduction.Name, reduction.Reduction.Kind, pass, Printer.Print(reduction.Syntax), argumentName));
+                        accumulations.Add(new Accumulation(index, assignments.Count, argument));
+                    }
+
+                    _reductionIndex[reduction] = index;
+                }
+
+                if (i == statements.Count || !evaluated.Contains(i))
+                {
+                    continue;
+                }
+
+                TypedStatement statement = statements[i];
+                _currentVersion.Clear();
+                foreach (KeyValuePair<string, int> entry in versionsAt[i])
+                {
+                    _currentVersion[entry.Key] = entry.Value;
+                }
+
+                bool isTemporary = statement.Variable is { IsState: false };
+                bool declares = isTemporary && declared.Add(statement.Target);
+                assignments.Add(new ElementAssignment(statement.Target, declares, LowerElement(statement.Value), statement.Text));
+                if (!isTemporary && passes.PassOf(i) == pass)
+                {
+                    stores.Add(statement.Target);
+                }
+            }
+
+            var after = new List<StepAssignment>();
+            for (int i = 0; i < statements.Count; i++)
+            {
+                if (statements[i].Variable is { } variable && Rates.IsBetweenPasses(variable.Rate) && passes.PassOf(i) == pass)
+                {
+                    _currentVersion.Clear();
+                    foreach (KeyValuePair<string, int> entry in versionsAt[i])
+                    {
+                        _currentVersion[entry.Key] = entry.Value;
+                    }
+
+                    after.Add(new StepAssignment(statements[i].Target, versionOf[i], LowerStep(statements[i].Value), statements[i].Text, variable.Type == ValueType.Condition));
+                }
+            }
+
+            plans.Add(new PassPlan(pass, _hoisted.ToEquatableArray(), assignments.ToEquatableArray(), accumulations.ToEquatableArray(), stores.ToEquatableArray(), after.ToEquatableArray()));
+        }
+
+        _currentVersion.Clear();
+        foreach (KeyValuePair<string, int> entry in finalVersions)
+        {
+            _currentVersion[entry.Key] = entry.Value;
+        }
+
+        return new RulePlan(
+            Names(),
+            Slots(Rate.PerElement),
+            Slots(Rate.PerStep),
+            _hyperparameters.Select(h => new HyperparameterRead(h, IsConditionHyperparameter(h))).ToEquatableArray(),
+            stepAssignments.ToEquatableArray(),
+            EquatableArray<HoistedValue>.Empty,
+            EquatableArray<ElementAssignment>.Empty,
+            _spec.States(Rate.PerStep)
+                .Where(s => _currentVersion[s.Name] != 0)
+                .Select(s => new ScalarStateWrite(s.Name, _currentVersion[s.Name]))
+                .ToEquatableArray(),
+            Output: null,
+            Passes: plans.ToEquatableArray(),
+            Reductions: reductions.ToEquatableArray());
+    }
+
+    // A state that starts from the parameter takes its value on step 1, in the first pass, before any statement changes w.
+    private void AddParameterStarts(List<ElementAssignment> assignments, List<string> stores)
+    {
+        foreach (Variable state in _spec.States(Rate.PerElement).Where(StartsFromParameter))
+        {
+            PlanExpr first = Hoist(new PlanBinary(BinaryOperator.Equal, new PlanStepNumber(_dialect.StepName), new PlanConstant(1)), _dialect.StepName + " == 1", isCondition: true);
+            PlanExpr start = new PlanChoose(first, LowerElement(state.Initializer!), new PlanElementValue(state.Name));
+            assignments.Add(new ElementAssignment(state.Name, false, start, $"{Language.Init} {state.Name} = {Printer.Print(state.Initializer!.Syntax)} (on step 1)"));
+            stores.Add(state.Name);
+        }
+    }
+
+    // The per-element statements pass 'pass' evaluates: its own, and the temporaries its statements and
+    // accumulations read from earlier passes (recomputed from stored state), transitively.
+    private HashSet<int> EvaluatedIn(PassAnalysis passes, int pass)
+    {
+        List<TypedStatement> statements = _spec.Statements;
+        var evaluated = new HashSet<int>();
+        var work = new Stack<(int Statement, TypedExpr Expr)>();
+        for (int i = 0; i < statements.Count; i++)
+        {
+            bool element = statements[i].Variable is null || statements[i].Variable!.Rate == Rate.PerElement;
+            if (element && passes.PassOf(i) == pass)
+            {
+                evaluated.Add(i);
+                work.Push((i, statements[i].Value));
+            }
+        }
+
+        foreach (TypedReduction reduction in passes.Reductions.Where(r => passes.PassOf(r) == pass))
+        {
+            work.Push((passes.StatementOf(reduction), reduction.Argument));
+        }
+
+        while (work.Count > 0)
+        {
+            (int at, TypedExpr expr) = work.Pop();
+            foreach (TypedName name in ElementReads(expr))
+            {
+                for (int j = at - 1; j >= 0; j--)
+                {
+                    if (statements[j].Target != name.Name)
+                    {
+                        continue;
+                    }
+
+                    if (statements[j].Variable is { IsState: false, Rate: Rate.PerElement } && evaluated.Add(j))
+                    {
+                        work.Push((j, statements[j].Value));
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        return evaluated;
+    }
+
+    // The per-element names an expression reads outside reductions (whose arguments belong to their own pass).
+    private static IEnumerable<TypedName> ElementReads(TypedExpr expr)
+    {
+        if (expr is TypedReduction)
+        {
+            yield break;
+        }
+
+        if (expr is TypedName { Rate: Rate.PerElement } name)
+        {
+            yield return name;
+        }
+
+        foreach (TypedExpr operand in expr.Operands)
+        {
+            foreach (TypedName inner in ElementReads(operand))
+            {
+                yield return inner;
+            }
+        }
     }
 
     // Built-ins, then assigned names as they first appear, then the other names (hyperparameters) as the statements read them.
@@ -157,6 +381,8 @@ internal sealed class Planner
                 return new PlanCall(call.Function, call.Arguments.Select(Lower).ToEquatableArray());
             case TypedConditional conditional:
                 return new PlanChoose(Lower(conditional.Condition), Lower(conditional.WhenTrue), Lower(conditional.WhenFalse));
+            case TypedReduction reduction:
+                return new PlanReductionValue(_reductionIndex[reduction]);
             default:
                 throw new System.InvalidOperationException("Unknown node " + expr.GetType().Name);
         }
@@ -165,7 +391,7 @@ internal sealed class Planner
     // A per-element expression: per-step subtrees become hoisted values; the rest keeps its shape.
     private PlanExpr LowerElement(TypedExpr expr)
     {
-        if (expr.Rate == Rate.PerStep)
+        if (expr.Rate != Rate.PerElement)
         {
             return Hoist(expr);
         }
@@ -198,7 +424,7 @@ internal sealed class Planner
                 PlanExpr condition = LowerElement(conditional.Condition);
                 PlanExpr whenTrue = LowerElement(conditional.WhenTrue);
                 PlanExpr whenFalse = LowerElement(conditional.WhenFalse);
-                return conditional.Condition.Rate == Rate.PerStep
+                return conditional.Condition.Rate != Rate.PerElement
                     ? new PlanChoose(condition, whenTrue, whenFalse)
                     : new PlanSelect(condition, whenTrue, whenFalse);
             default:
@@ -219,4 +445,13 @@ internal sealed class Planner
 
         return new PlanHoisted(index);
     }
+}
+
+/// <summary>Compares by reference: two reductions written alike at different places are different nodes.</summary>
+internal sealed class ReferenceEquality<T> : IEqualityComparer<T>
+    where T : class
+{
+    public bool Equals(T? x, T? y) => ReferenceEquals(x, y);
+
+    public int GetHashCode(T obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
 }

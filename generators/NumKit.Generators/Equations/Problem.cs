@@ -33,6 +33,11 @@ internal enum ProblemKind
     InvalidPeriod = 26,
     PeriodicNotOneBlock = 27,
     InvalidHyperparameterRange = 30,
+    ReductionOfNonElement = 31,
+    ReductionScopeNotSupported = 32,
+    StateRateNotSupported = 33,
+    StateReadAfterReduction = 34,
+    ReassignedWithReductions = 35,
 }
 
 /// <summary>One problem in a spec: its kind, where it is in the equations text, and the message arguments.</summary>

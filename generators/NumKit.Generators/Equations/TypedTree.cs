@@ -3,11 +3,62 @@ using NumKit.Generators.Helpers;
 
 namespace NumKit.Generators.Equations;
 
-/// <summary>How often a value is computed: once per step, or once per element.</summary>
+/// <summary>
+/// How often a value is computed: once per step, per group, per tensor, per row or column of a
+/// matrix-shaped tensor, or per element. The rates form a lattice (<see cref="Rates.Join"/>): a value
+/// computed from others has the finest of their rates, and a row value with a column value is per element.
+/// </summary>
 internal enum Rate
 {
     PerStep,
     PerElement,
+    PerGroup,
+    PerTensor,
+    PerRow,
+    PerColumn,
+}
+
+/// <summary>The lattice of rates.</summary>
+internal static class Rates
+{
+    /// <summary>The rate of a value computed from values of rates <paramref name="a"/> and <paramref name="b"/>.</summary>
+    public static Rate Join(Rate a, Rate b)
+    {
+        if (a == b)
+        {
+            return a;
+        }
+
+        if ((a == Rate.PerRow && b == Rate.PerColumn) || (a == Rate.PerColumn && b == Rate.PerRow))
+        {
+            return Rate.PerElement;
+        }
+
+        return Rank(a) >= Rank(b) ? a : b;
+    }
+
+    /// <summary>Whether a value of this rate is computed between passes over the elements (per group, tensor, row or column).</summary>
+    public static bool IsBetweenPasses(Rate rate) => rate is Rate.PerGroup or Rate.PerTensor or Rate.PerRow or Rate.PerColumn;
+
+    /// <summary>How the rate reads in a message.</summary>
+    public static string Describe(Rate rate) => rate switch
+    {
+        Rate.PerStep => "one number per step",
+        Rate.PerGroup => "one number per group",
+        Rate.PerTensor => "one number per tensor",
+        Rate.PerRow => "one number per row",
+        Rate.PerColumn => "one number per column",
+        _ => "one value per element",
+    };
+
+    private static int Rank(Rate rate) => rate switch
+    {
+        Rate.PerStep => 0,
+        Rate.PerGroup => 1,
+        Rate.PerTensor => 2,
+        Rate.PerRow or Rate.PerColumn => 3,
+        _ => 4,
+    };
 }
 
 /// <summary>Whether a value is a number or a condition.</summary>
@@ -119,8 +170,17 @@ internal sealed record TypedConditional(TypedExpr Condition, TypedExpr WhenTrue,
 }
 
 /// <summary>
+/// A reduction of a per-element <paramref name="Argument"/> over its scope (<see cref="Reductions"/>);
+/// its <see cref="TypedExpr.Rate"/> is the scope's, whatever the argument's.
+/// </summary>
+internal sealed record TypedReduction(Reduction Reduction, TypedExpr Argument, Expr Syntax) : TypedExpr(Reduction.Rate, ValueType.Number, Syntax)
+{
+    public override IReadOnlyList<TypedExpr> Operands => new[] { Argument };
+}
+
+/// <summary>
 /// One checked update statement: the assigned name (null <see cref="Variable"/> for the dialect's built-in
 /// output <c>w</c>) and its value; <paramref name="IsPeriodic"/> when it applies only every k steps
 /// (<see cref="CheckedSpec.Period"/>), leaving its name unchanged on the other steps.
 /// </summary>
-internal sealed record TypedStatement(string Target, Variable? Variable, TypedExpr Value, string Text, bool IsPeriodic = false);
+internal sealed record TypedStatement(string Target, Variable? Variable, TypedExpr Value, string Text, bool IsPeriodic = false, EquationSpan TargetSpan = default);

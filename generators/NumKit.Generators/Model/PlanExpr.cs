@@ -71,3 +71,9 @@ internal sealed record PlanChoose(PlanExpr Condition, PlanExpr WhenTrue, PlanExp
 
 /// <summary>Per step: whether this step is one of the periodic statements' steps (k, 2k, 3k, ... of <see cref="RulePlan.Period"/>).</summary>
 internal sealed record PlanDue : PlanExpr;
+
+/// <summary>
+/// The finished value of reduction <paramref name="Index"/> of <see cref="RulePlan.Reductions"/> (one number per
+/// tensor), in double precision: computed between passes, read like a per-step value.
+/// </summary>
+internal sealed record PlanReductionValue(int Index) : PlanExpr;

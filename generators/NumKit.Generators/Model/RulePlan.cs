@@ -1,3 +1,4 @@
+using NumKit.Generators.Equations;
 using NumKit.Generators.Helpers;
 
 namespace NumKit.Generators.Model;
@@ -19,6 +20,11 @@ namespace NumKit.Generators.Model;
 /// <param name="ScalarStateWrites">The per-step states this step changes, and the version that is their new value.</param>
 /// <param name="Output">A schedule's result: the version of its output (<c>lr</c>) the last statement gave; null for an optimizer.</param>
 /// <param name="Period">The period of the statements applied <c>every k</c> steps; null when there are none.</param>
+/// <param name="Passes">
+/// For equations with reductions, the passes over the elements (then <paramref name="Hoisted"/> and
+/// <paramref name="ElementAssignments"/> are empty: each pass has its own); empty for one pass.
+/// </param>
+/// <param name="Reductions">The reductions the passes accumulate, each once.</param>
 internal sealed record RulePlan(
     EquatableArray<string> Names,
     EquatableArray<StateSlot> ElementStates,
@@ -29,10 +35,15 @@ internal sealed record RulePlan(
     EquatableArray<ElementAssignment> ElementAssignments,
     EquatableArray<ScalarStateWrite> ScalarStateWrites,
     PlanStepValue? Output,
-    PeriodicSchedule? Period = null)
+    PeriodicSchedule? Period = null,
+    EquatableArray<PassPlan> Passes = default,
+    EquatableArray<ReductionSlot> Reductions = default)
 {
     /// <summary>Whether some per-element statements apply only every k steps, so the loop comes in two forms: with them and without.</summary>
     public bool HasPeriodicElementWork => Period is not null && System.Linq.Enumerable.Any(ElementAssignments, a => a.IsPeriodic);
+
+    /// <summary>Whether a step makes more than the one pass of element-wise rules (it has reductions).</summary>
+    public bool IsMultiPass => Passes.Count > 0;
 }
 
 /// <summary>
@@ -41,6 +52,33 @@ internal sealed record RulePlan(
 /// (checked by the kernel on every call); <paramref name="Text"/> is k as written.
 /// </summary>
 internal sealed record PeriodicSchedule(PlanExpr Period, string Text);
+
+/// <summary>
+/// One pass over the elements of equations with reductions: the per-step values hoisted for its loop, its
+/// per-element statements in order (those it runs, and the temporaries it recomputes from stored state),
+/// the reductions it accumulates (each after the first <see cref="Accumulation.Position"/> statements), the
+/// names whose spans it stores, and the values between passes (per tensor) computed once it is done.
+/// </summary>
+internal sealed record PassPlan(
+    int Number,
+    EquatableArray<HoistedValue> Hoisted,
+    EquatableArray<ElementAssignment> Assignments,
+    EquatableArray<Accumulation> Accumulations,
+    EquatableArray<string> Stores,
+    EquatableArray<StepAssignment> After);
+
+/// <summary>Adds <paramref name="Value"/> (per element) to reduction <paramref name="Reduction"/>, after the pass's first <paramref name="Position"/> statements.</summary>
+internal sealed record Accumulation(int Reduction, int Position, PlanExpr Value);
+
+/// <summary>A reduction: what it computes (<see cref="ReductionKind"/>), in which pass, of what (as written, for comments).</summary>
+internal sealed record ReductionSlot(int Index, string Function, ReductionKind Kind, int Pass, string Equation, string? ArgumentName)
+{
+    /// <summary>Each element adds x² (norm, rms).</summary>
+    public bool Squares => Kind is ReductionKind.Norm or ReductionKind.Rms;
+
+    /// <summary>The lanes keep the largest |x| instead of a sum.</summary>
+    public bool IsMax => Kind == ReductionKind.MaxAbs;
+}
 
 /// <summary>
 /// One state: its name, its declared starting value (numbers and hyperparameters) and that value as

@@ -107,6 +107,8 @@ public static class OptimizerCatalog
         new CatalogOptimizer<Lion>("lion", "Lion", lr => new Lion { LearningRate = lr }),
         new CatalogOptimizer<Rprop>("rprop", "Rprop", lr => new Rprop { LearningRate = lr }),
         new CatalogOptimizer<Asgd>("asgd", "ASGD", lr => new Asgd { LearningRate = lr }),
+        new CatalogOptimizer<Lamb>("lamb", "LAMB", lr => new Lamb { LearningRate = lr }),
+        new CatalogOptimizer<Lars>("lars", "LARS", lr => new Lars { LearningRate = lr }),
     ];
 
     /// <summary>The names accepted on the command line.</summary>

@@ -143,6 +143,21 @@ public static class KernelGuard
         }
     }
 
+    /// <summary>Throws unless a scratch span of a rule with reductions (partials, sums, per-tensor values) holds at least <paramref name="count"/> values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RequireAtLeast(int length, int count, string name)
+    {
+        if (length < count)
+        {
+            ThrowAtLeast(length, count, name);
+        }
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowAtLeast(int length, int count, string name)
+        => throw new ArgumentException($"'{name}' holds {length} values; this call needs at least {count}. Nothing was written.", name);
+
     /// <summary>Throws unless the per-step scalar state holds exactly <paramref name="count"/> values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RequireScalarState(int length, int count, string name)

@@ -30,6 +30,20 @@ internal static class RuleKernel<TRule, T>
         }
     }
 
+    /// <summary>Pass <paramref name="pass"/> of a rule with reductions over <paramref name="w"/> (a tensor, or a slice of one on a chunk boundary).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StepPass(int pass, in TRule rule, int t, Span<T> w, ReadOnlySpan<T> g, Span<T> state, int stateStride, ReadOnlySpan<double> scalars, ReadOnlySpan<double> tensorValues, Span<double> partials)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            TRule.StepPass(pass, in rule, t, As<float>(w), As<float>(g), As<float>(state), stateStride, scalars, tensorValues, partials);
+        }
+        else
+        {
+            TRule.StepPass(pass, in rule, t, As<double>(w), As<double>(g), As<double>(state), stateStride, scalars, tensorValues, partials);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Span<TTo> As<TTo>(Span<T> span) where TTo : struct
         => MemoryMarshal.CreateSpan(ref Unsafe.As<T, TTo>(ref MemoryMarshal.GetReference(span)), span.Length);

@@ -7,7 +7,7 @@ using NumKit.Tests.Optimizers.SecondRound;
 namespace NumKit.Tests.Optimizers;
 
 /// <summary>
-/// Rprop and Asgd beyond the golden and extra
+/// Rprop, Asgd, Lamb and Lars beyond the golden and extra
 /// files: random configurations over layouts of sizes 0 to past two AVX-512 widths (ranks 0 to 4, an empty
 /// tensor, a zero tensor, a tensor without gradient at first), through <c>Optimizer&lt;TRule&gt;</c> and
 /// <c>Step(ParameterSet)</c>, against the hand-written double references (<see cref="ReferenceComparison"/>),
@@ -18,7 +18,7 @@ public class SecondRoundRandomConfigurationTests
     private const int Configurations = 5;
 
     // The element-wise second-round types; another joins with a line here and in Dispatch.
-    private static readonly string[] s_types = { "Rprop", "Asgd" };
+    private static readonly string[] s_types = { "Rprop", "Asgd", "Lamb", "Lars" };
 
     public static IEnumerable<object[]> Types => s_types.Select(t => new object[] { t });
 
@@ -80,6 +80,8 @@ public class SecondRoundRandomConfigurationTests
     {
         "Rprop" => visitor.Visit(new Rprop()),
         "Asgd" => visitor.Visit(new Asgd()),
+        "Lamb" => visitor.Visit(new Lamb()),
+        "Lars" => visitor.Visit(new Lars()),
         _ => throw new ArgumentException($"'{type}' is not declared yet.", nameof(type)),
     };
 
@@ -88,8 +90,9 @@ public class SecondRoundRandomConfigurationTests
             ? JsonSerializer.SerializeToElement((double)(float)p.Value.GetDouble())
             : p.Value);
 
+    // Bools (Lars's Nesterov) are not hyperparameters: Comparison sets them on the rule itself.
     private static Dictionary<string, double> Numeric(Dictionary<string, JsonElement> properties)
-        => properties.ToDictionary(p => p.Key, p => p.Value.GetDouble());
+        => properties.Where(p => p.Value.ValueKind == JsonValueKind.Number).ToDictionary(p => p.Key, p => p.Value.GetDouble());
 
     private static bool Same(double[][] a, double[][] b)
         => a.Length == b.Length && a.Zip(b).All(p => p.First.AsSpan().SequenceEqual(p.Second));
@@ -103,6 +106,11 @@ public class SecondRoundRandomConfigurationTests
             where TRule : struct, IOptimizerRule<TRule>
         {
             rule = Catalog.With(rule, properties);
+            if (rule is Lars lars && referenceProperties.TryGetValue("Nesterov", out JsonElement nesterov))
+            {
+                rule = (TRule)(object)(lars with { Nesterov = nesterov.ValueKind == JsonValueKind.True });
+            }
+
             return ReferenceComparison.Check<T>(type, layout, referenceProperties, inner: null, l =>
             {
                 var optimizer = new Optimizer<TRule, T>(rule, l);
