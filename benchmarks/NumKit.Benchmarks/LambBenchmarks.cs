@@ -37,6 +37,7 @@ public class LambBenchmarks
     private float[] _v = [];
     private int _t;
     private Optimizer<Adam> _adam = null!;
+    private Optimizer<Lamb> _lamb = null!;
     private TensorPrimitivesLamb _tensorPrimitives = null!;
 
     /// <summary>Parameters per step: 1 Mi (in L3 on most machines) and 16 Mi (in DRAM).</summary>
@@ -67,6 +68,24 @@ public class LambBenchmarks
     [BenchmarkCategory("Lamb")]
     [BytesPerParameter(28)]
     public void Adam_NumKit() => _adam.Step(_set);
+
+    /// <summary>Creates NumKit's generated Lamb on the same layout.</summary>
+    [GlobalSetup(Target = nameof(Lamb_NumKit))]
+    public void SetupLambNumKit()
+    {
+        CreateInputs();
+        _lamb = new Optimizer<Lamb>(new Lamb { LearningRate = LearningRate, Beta1 = Beta1, Beta2 = Beta2, Epsilon = Epsilon, WeightDecay = WeightDecay }, Layout);
+        AllocationCheck.RequireNone($"Optimizer<Lamb>.Step, N={N}, {Tensors} tensors", Lamb_NumKit);
+    }
+
+    /// <summary>
+    /// NumKit's Lamb (the equation language, two passes per tensor): pass 1 reads w, g, m, v and writes m, v;
+    /// pass 2 recomputes u from w, m, v and writes w — 40 bytes per parameter.
+    /// </summary>
+    [Benchmark]
+    [BenchmarkCategory("Lamb")]
+    [BytesPerParameter(40)]
+    public void Lamb_NumKit() => _lamb.Step(_set);
 
     /// <summary>Creates the composition's moments and scratch buffer.</summary>
     [GlobalSetup(Target = nameof(Lamb_TensorPrimitives))]
