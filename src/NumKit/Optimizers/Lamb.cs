@@ -37,23 +37,20 @@ public partial struct Lamb
     public float LearningRate { get; set; } = 1e-3f;
 
     /// <summary>β₁: the decay of the first moment (optax's <c>b1</c>).</summary>
+    [HyperparameterRange(0, 1, MaximumExcluded = true)]
     public float Beta1 { get; set; } = 0.9f;
 
     /// <summary>β₂: the decay of the second moment (optax's <c>b2</c>).</summary>
+    [HyperparameterRange(0, 1, MaximumExcluded = true)]
     public float Beta2 { get; set; } = 0.999f;
 
     /// <summary>ε, added to the bias-corrected √v (optax's <c>eps</c>).</summary>
+    [HyperparameterRange(0, float.PositiveInfinity)]
     public float Epsilon { get; set; } = 1e-6f;
 
     /// <summary>λ: decoupled weight decay, added to the update before the trust ratio (optax's <c>weight_decay</c>).</summary>
+    [HyperparameterRange(0, float.PositiveInfinity)]
     public float WeightDecay { get; set; }
-
-    static HyperparameterRange IOptimizerRule<Lamb>.RangeOf(string hyperparameter) => hyperparameter switch
-    {
-        nameof(Beta1) or nameof(Beta2) => HyperparameterRange.Fraction,
-        nameof(Epsilon) or nameof(WeightDecay) => HyperparameterRange.NonNegative,
-        _ => HyperparameterRange.Default(hyperparameter),
-    };
 
     // A running average of squares: never negative, so a checkpoint holding a negative value is refused.
     static bool IOptimizerRule<Lamb>.IsNonNegativeState(string state) => state is "v";

@@ -36,24 +36,21 @@ public partial struct Lars
     public float LearningRate { get; set; } = 0.1f;
 
     /// <summary>λ: weight decay added to the gradient before the trust ratio (optax's <c>weight_decay</c>).</summary>
+    [HyperparameterRange(0, float.PositiveInfinity)]
     public float WeightDecay { get; set; }
 
     /// <summary>tc: the trust coefficient scaling ‖w‖ / ‖u‖ (optax's <c>trust_coefficient</c>).</summary>
+    [HyperparameterRange(0, float.PositiveInfinity)]
     public float TrustCoefficient { get; set; } = 0.001f;
 
     /// <summary>ε, added to ‖u‖ (optax's <c>eps</c>).</summary>
+    [HyperparameterRange(0, float.PositiveInfinity)]
     public float Epsilon { get; set; }
 
     /// <summary>μ: the momentum (optax's <c>momentum</c>).</summary>
+    [HyperparameterRange(0, 1, MaximumExcluded = true)]
     public float Momentum { get; set; } = 0.9f;
 
     /// <summary>Whether the step looks ahead by the new momentum (optax's <c>nesterov</c>).</summary>
     public bool Nesterov { get; set; }
-
-    static HyperparameterRange IOptimizerRule<Lars>.RangeOf(string hyperparameter) => hyperparameter switch
-    {
-        nameof(Momentum) => HyperparameterRange.Fraction,
-        nameof(Epsilon) or nameof(WeightDecay) or nameof(TrustCoefficient) => HyperparameterRange.NonNegative,
-        _ => HyperparameterRange.Default(hyperparameter),
-    };
 }
