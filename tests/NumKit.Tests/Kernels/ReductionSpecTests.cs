@@ -23,7 +23,7 @@ public class ReductionSpecTests
     /// <summary>A double reference of one tensor's step: w, g, per-element state, per-step state (shared by the tensors of a step).</summary>
     private delegate void TensorStep(int t, double[] w, double[] g, double[][] state, double[] scalars);
 
-    [Fact]
+    [PathFact]
     public void Gradient_centralization_takes_out_each_tensors_mean() => Check(new Centralized(), 1e-5, (t, w, g, s, _) =>
     {
         const double lr = 0.1f;
@@ -34,7 +34,7 @@ public class ReductionSpecTests
         }
     });
 
-    [Fact]
+    [PathFact]
     public void A_norm_of_the_new_momentum_and_a_per_step_state() => Check(new NormalizedMomentum(), 1e-5, (t, w, g, s, p) =>
     {
         const double lr = 0.1f, beta = 0.9f, eps = 1e-8f;
@@ -52,7 +52,7 @@ public class ReductionSpecTests
         }
     }, scalarStep: p => p[0] *= 0.9f, initialScalars: new[] { 1.0 });
 
-    [Fact]
+    [PathFact]
     public void Maxabs_and_rms_of_an_input_in_one_reduction_pass() => Check(new MaxScaled(), 1e-5, (t, w, g, s, _) =>
     {
         const double lr = 0.1f, shrink = 0.01f;
@@ -64,7 +64,7 @@ public class ReductionSpecTests
         }
     });
 
-    [Fact]
+    [PathFact]
     public void Three_passes_when_a_reduction_needs_another() => Check(new Standardized(), 2e-5, (t, w, g, s, _) =>
     {
         const double lr = 0.1f, eps = 1e-6f, pull = 0.001f;
@@ -87,7 +87,7 @@ public class ReductionSpecTests
         Assert.Equal(3, Passes<Standardized>());
     }
 
-    [Fact]
+    [PathFact]
     public void A_wrong_reference_is_caught()
         => Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => Check(new Centralized(), 1e-5, (t, w, g, s, _) =>
         {
