@@ -132,6 +132,7 @@ public partial class Optimizer<TRule, T>
         ValidateStaged(staged);
 
         // Commit: nothing above changed the optimizer.
+        ForgetSetAside();
         for (int group = 0; group < _plan.Count; group++)
         {
             _plan.Groups[group].Rule = staged.Rules[group];

@@ -129,10 +129,11 @@ public partial class Optimizer<TRule, T>
     /// one pass (one kernel call per group range), with no allocation.
     /// </summary>
     /// <exception cref="InvalidOperationException">
-    /// Another call (another thread's step) is running on this optimizer, or an earlier step failed part-way
-    /// (<see cref="HasFailedStep"/>); nothing is changed. Or this step failed part-way after it was validated (a
-    /// fault inside a kernel, the original exception inner): the message says what may be half-applied,
-    /// StepCount is not advanced, and the optimizer refuses steps until LoadCheckpoint or Reset.
+    /// Another call (another thread's step) is running on this optimizer, an earlier step failed part-way
+    /// (<see cref="HasFailedStep"/>), or the parameters hold other weights than the stepped ones (ScheduleFreeAdamW's
+    /// evaluation weights: <c>ToTrainingWeights</c> first); nothing is changed. Or this step failed part-way after it
+    /// was validated (a fault inside a kernel, the original exception inner): the message says what may be
+    /// half-applied, StepCount is not advanced, and the optimizer refuses steps until LoadCheckpoint or Reset.
     /// </exception>
     /// <exception cref="ArgumentException">
     /// A span's length is not <see cref="ParameterCount"/>, the gradients overlap the parameters,
@@ -143,6 +144,7 @@ public partial class Optimizer<TRule, T>
     {
         using CallGuard call = Enter(StepCall);
         RequireNoFailedStep("Step");
+        RequireSteppedWeights();
         RequireParameterLength(parameters.Length, nameof(parameters));
         RequireParameterLength(gradients.Length, nameof(gradients));
         RequireNoOverlap(parameters, gradients);
@@ -215,7 +217,10 @@ public partial class Optimizer<TRule, T>
         Step(parameters.Values, parameters.Gradients);
     }
 
-    /// <summary>Returns every state buffer and scalar state to its initial value, and the step and skip counts to zero.</summary>
+    /// <summary>
+    /// Returns every state buffer and scalar state to its initial value, and the step and skip counts to zero. Weights
+    /// set aside by a switch (ScheduleFreeAdamW's <c>ToEvaluationWeights</c>) are forgotten: the next step starts from the parameters as they are.
+    /// </summary>
     public void Reset()
     {
         using CallGuard call = Enter(ResetCall);
@@ -249,6 +254,7 @@ public partial class Optimizer<TRule, T>
         StepCount = 0;
         SkippedStepCount = 0;
         ClearFailedStep();
+        ForgetSetAside();
     }
 
     /// <summary>The per-element state buffer at <paramref name="index"/> of <see cref="StateNames"/>, over every parameter.</summary>

@@ -109,6 +109,7 @@ public static class OptimizerCatalog
         new CatalogOptimizer<Asgd>("asgd", "ASGD", lr => new Asgd { LearningRate = lr }),
         new CatalogOptimizer<Lamb>("lamb", "LAMB", lr => new Lamb { LearningRate = lr }),
         new CatalogOptimizer<Lars>("lars", "LARS", lr => new Lars { LearningRate = lr }),
+        new CatalogOptimizer<ScheduleFreeAdamW>("schedulefree-adamw", "Schedule-free AdamW", lr => new ScheduleFreeAdamW { LearningRate = lr }),
     ];
 
     /// <summary>The names accepted on the command line.</summary>

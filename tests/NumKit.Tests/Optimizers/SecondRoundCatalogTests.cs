@@ -15,7 +15,7 @@ namespace NumKit.Tests.Optimizers;
 public class SecondRoundCatalogTests
 {
     /// <summary>The second-round types the catalog declares today.</summary>
-    public static readonly string[] Declared = { "Rprop", "Asgd", "Lamb", "Lars" };
+    public static readonly string[] Declared = { "Rprop", "Asgd", "Lamb", "Lars", "ScheduleFreeAdamW" };
 
     public static IEnumerable<object[]> Cases
         => SecondRoundCase.Golden.Concat(SecondRoundCase.Extra).Where(c => Declared.Contains(c.Type)).Select(c => new object[] { c.Name });
@@ -70,6 +70,10 @@ public class SecondRoundCatalogTests
         Assert.Equal(new[] { "trace" }, StateNames<Lars>());
         Assert.Equal(2, PassCount<Lamb>());
         Assert.Equal(2, PassCount<Lars>());
+        ScheduleFreeAdamW scheduleFree = new();
+        Assert.Equal((0.0025f, 0.9f, 0.999f, 1e-8f, 0f, 0f, 0f, 2f), (scheduleFree.LearningRate, scheduleFree.Beta1, scheduleFree.Beta2, scheduleFree.Epsilon, scheduleFree.WeightDecay, scheduleFree.WarmupSteps, scheduleFree.R, scheduleFree.WeightLrPower));
+        Assert.Equal(new[] { "v", "z" }, StateNames<ScheduleFreeAdamW>());
+        Assert.Equal(new[] { "lr_max", "weight_sum" }, ScalarStateNames<ScheduleFreeAdamW>());
     }
 
     private static int PassCount<TRule>()
@@ -93,6 +97,7 @@ public class SecondRoundCatalogTests
             "Lamb" => visitor.Visit(new Lamb()),
             // A bool property is no hyperparameter (not in HyperparameterNames): set here, not by Catalog.With.
             "Lars" => visitor.Visit(new Lars { Nesterov = golden is not null && golden.Properties.TryGetValue("Nesterov", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.True }),
+            "ScheduleFreeAdamW" => visitor.Visit(new ScheduleFreeAdamW()),
             _ => throw new ArgumentException($"'{type}' is not declared yet.", nameof(type)),
         };
     }
@@ -103,10 +108,13 @@ public class SecondRoundCatalogTests
     {
         var optimizer = new Optimizer<TRule, T>(rule, layout) { MaxDegreeOfParallelism = threads };
         bool averaged = Catalog.IndexOf(TRule.StateNames, "ax") >= 0;
+        var scheduleFree = optimizer as Optimizer<ScheduleFreeAdamW, T>;
         return new GoldenStepper<T>
         {
             Step = set => optimizer.Step(set),
             Averaged = averaged ? () => ToDouble(optimizer.State("ax")) : null,
+            ToEvaluation = scheduleFree is null ? null : set => scheduleFree.ToEvaluationWeights(set),
+            ToTraining = scheduleFree is null ? null : set => scheduleFree.ToTrainingWeights(set),
         };
     }
 

@@ -7,7 +7,7 @@ using NumKit.Tests.Optimizers.SecondRound;
 namespace NumKit.Tests.Optimizers;
 
 /// <summary>
-/// Rprop, Asgd, Lamb and Lars beyond the golden and extra
+/// Rprop, Asgd, Lamb, Lars and ScheduleFreeAdamW beyond the golden and extra
 /// files: random configurations over layouts of sizes 0 to past two AVX-512 widths (ranks 0 to 4, an empty
 /// tensor, a zero tensor, a tensor without gradient at first), through <c>Optimizer&lt;TRule&gt;</c> and
 /// <c>Step(ParameterSet)</c>, against the hand-written double references (<see cref="ReferenceComparison"/>),
@@ -18,7 +18,7 @@ public class SecondRoundRandomConfigurationTests
     private const int Configurations = 5;
 
     // The element-wise second-round types; another joins with a line here and in Dispatch.
-    private static readonly string[] s_types = { "Rprop", "Asgd", "Lamb", "Lars" };
+    private static readonly string[] s_types = { "Rprop", "Asgd", "Lamb", "Lars", "ScheduleFreeAdamW" };
 
     public static IEnumerable<object[]> Types => s_types.Select(t => new object[] { t });
 
@@ -82,6 +82,7 @@ public class SecondRoundRandomConfigurationTests
         "Asgd" => visitor.Visit(new Asgd()),
         "Lamb" => visitor.Visit(new Lamb()),
         "Lars" => visitor.Visit(new Lars()),
+        "ScheduleFreeAdamW" => visitor.Visit(new ScheduleFreeAdamW()),
         _ => throw new ArgumentException($"'{type}' is not declared yet.", nameof(type)),
     };
 
@@ -115,10 +116,12 @@ public class SecondRoundRandomConfigurationTests
             {
                 var optimizer = new Optimizer<TRule, T>(rule, l);
                 bool averaged = Catalog.IndexOf(TRule.StateNames, "ax") >= 0;
+                var scheduleFree = optimizer as Optimizer<ScheduleFreeAdamW, T>;
                 return new GoldenStepper<T>
                 {
                     Step = set => optimizer.Step(set),
                     Averaged = averaged ? () => ToDouble(optimizer.State("ax")) : null,
+                    ToEvaluation = scheduleFree is null ? null : set => scheduleFree.ToEvaluationWeights(set),
                 };
             }, steps: 12, tolerance, seed);
         }
