@@ -22,6 +22,13 @@ namespace NumKit.Kernels;
 /// end on that worker; small parts keep that wait short. Which thread ran a part never changes its result.
 /// </para>
 /// <para>
+/// A worker can still be preempted in the middle of a part it has started (a process spinning on its core gets
+/// the core for a whole time slice), and a part cannot be taken back: the caller waits. After such a wait the
+/// team backs off — the next jobs run on the caller alone, twice as many after each repeated wait, up to 256 —
+/// so under lasting contention a split job costs about what one thread does, and it splits again as soon as a
+/// job runs without such a wait.
+/// </para>
+/// <para>
 /// A worker that finishes a job spins for <see cref="SpinTime"/> waiting for the next one, so back-to-back
 /// steps hand off in well under a microsecond; after that it sleeps on an event, and the next job wakes it
 /// (tens of microseconds, during which the caller has usually claimed its parts already). A sleeping team
@@ -79,6 +86,15 @@ internal sealed unsafe class WorkerTeam
 
     // The caller's VectorPaths limit, which the workers take on for the job.
     private int _vectorLimit;
+
+    // Back-off after a job whose caller waited for a worker's part far longer than a part takes: the worker
+    // was preempted mid-part (another process spins on its core), and a part cannot be taken back once
+    // started. The next _soloJobsLeft jobs run on the caller alone; each such wait doubles the next back-off
+    // (up to MaxBackOff jobs), and a job without one resets it. Which thread runs a part never changes its
+    // result, so this changes only the time.
+    private const int MaxBackOff = 256;
+    private int _soloJobsLeft;
+    private int _backOff = 1;
 
     // Internal so tests can make a team of their own; NumKit uses Shared.
     internal WorkerTeam(int workerCount)
@@ -164,6 +180,22 @@ internal sealed unsafe class WorkerTeam
             return;
         }
 
+        if (_soloJobsLeft > 0)
+        {
+            // Backing off after a preempted worker (see _soloJobsLeft); _busy is ours, so this is race-free.
+            _soloJobsLeft--;
+            try
+            {
+                RunAllHere(body, context, parts);
+            }
+            finally
+            {
+                Volatile.Write(ref _busy, 0);
+            }
+
+            return;
+        }
+
         try
         {
             _body = body;
@@ -185,8 +217,11 @@ internal sealed unsafe class WorkerTeam
 
             // The caller claims parts like any worker: if a worker has not started, the caller runs its parts.
             ExceptionDispatchInfo? callerFailure = null;
+            int callerParts = 0;
+            long started = Stopwatch.GetTimestamp();
             while (TryClaim(generation, out int part))
             {
+                callerParts++;
                 try
                 {
                     body(context, part);
@@ -200,11 +235,14 @@ internal sealed unsafe class WorkerTeam
             }
 
             // Every part is claimed; wait only for the ones workers are running.
+            long claimed = Stopwatch.GetTimestamp();
             var spin = new SpinWait();
             while (Volatile.Read(ref _finished) != parts)
             {
                 spin.SpinOnce(sleep1Threshold: -1);
             }
+
+            AdjustBackOff(callerParts, claimed - started, Stopwatch.GetTimestamp() - claimed);
 
             (callerFailure ?? _failure)?.Throw();
         }
@@ -215,6 +253,30 @@ internal sealed unsafe class WorkerTeam
             Volatile.Write(ref _busy, 0);
         }
     }
+
+    // After a split job: a wait longer than two of the caller's own parts means a worker held a part while it
+    // had no core; a shorter one is a worker finishing its last part alongside the caller. A job whose parts
+    // the workers claimed all of says nothing about preemption.
+    private void AdjustBackOff(int callerParts, long callerTicks, long waitTicks)
+    {
+        if (callerParts == 0)
+        {
+            return;
+        }
+
+        if (waitTicks > 2 * (callerTicks / callerParts) + s_minimumWaitTicks)
+        {
+            _soloJobsLeft = _backOff;
+            _backOff = Math.Min(2 * _backOff, MaxBackOff);
+        }
+        else
+        {
+            _backOff = 1;
+        }
+    }
+
+    // Waits shorter than this (20 µs, about a wake-up) never count as a preempted worker.
+    private static readonly long s_minimumWaitTicks = Stopwatch.Frequency / 50_000;
 
     /// <summary>Runs a job on the calling thread and on up to <paramref name="parts"/> − 1 workers: one part per thread.</summary>
     public void Run(delegate*<void*, int, void> body, void* context, int parts)

@@ -79,6 +79,71 @@ public unsafe class ContentionTests
         Interlocked.Increment(ref job.Finished);
     }
 
+    [Fact]
+    public void After_waiting_for_a_preempted_worker_the_team_runs_the_next_job_on_the_caller_and_splits_again_later()
+    {
+        // Job 1: a worker claims a part and is then held 30 ms inside it, as a worker preempted mid-part by a
+        // process spinning on its core; the caller, done with its own short parts, has to wait for it.
+        var team = new WorkerTeam(workerCount: 1);
+        const int Parts = 8;
+        var job = new StalledJob { Caller = Environment.CurrentManagedThreadId };
+        team.Run(&RunStalled, &job, Parts, threads: 2);
+        Assert.True(job.WorkerParts >= 1, "The worker never claimed a part, so nothing was waited for.");
+
+        // Job 2 runs every part on the caller (which leaves a worker 20 ms per part to claim one): the team backs
+        // off instead of risking another wait.
+        job = new StalledJob { Caller = Environment.CurrentManagedThreadId, NoStall = true, CallerWaitsForWorker = true };
+        team.Run(&RunStalled, &job, Parts, threads: 2);
+        Assert.Equal(0, job.WorkerParts);
+        Assert.Equal(Parts, job.CallerParts);
+
+        // The back-off is short after one wait: within a few jobs without stalls, a worker takes parts again.
+        int workerParts = 0;
+        for (int attempt = 0; attempt < 200 && workerParts == 0; attempt++)
+        {
+            job = new StalledJob { Caller = Environment.CurrentManagedThreadId, NoStall = true, CallerWaitsForWorker = true };
+            team.Run(&RunStalled, &job, Parts, threads: 2);
+            workerParts = job.WorkerParts;
+        }
+
+        Assert.True(workerParts > 0, "The team never split a job again after backing off once.");
+    }
+
+    private static void RunStalled(void* context, int part)
+    {
+        ref StalledJob job = ref *(StalledJob*)context;
+        if (Environment.CurrentManagedThreadId == job.Caller)
+        {
+            Interlocked.Increment(ref job.CallerParts);
+            if (!job.NoStall || job.CallerWaitsForWorker)
+            {
+                // Leave the worker time to claim a part of its own (up to 2 s; a solo job has no worker).
+                long deadline = Environment.TickCount64 + (job.NoStall ? 20 : 2_000);
+                while (Volatile.Read(ref job.WorkerParts) == 0 && Environment.TickCount64 < deadline)
+                {
+                    Thread.SpinWait(100);
+                }
+            }
+        }
+        else
+        {
+            Interlocked.Increment(ref job.WorkerParts);
+            if (!job.NoStall)
+            {
+                Thread.Sleep(30);
+            }
+        }
+    }
+
+    private struct StalledJob
+    {
+        public int Caller;
+        public bool NoStall;
+        public bool CallerWaitsForWorker;
+        public int CallerParts;
+        public int WorkerParts;
+    }
+
     private struct HeldJob
     {
         public int Parts;
