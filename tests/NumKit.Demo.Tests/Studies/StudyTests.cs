@@ -57,6 +57,59 @@ public sealed class StudyTests : IDisposable
         Assert.Equal(budget, one.Distinct().Count());
     }
 
+    /// <summary>
+    /// The in-process search and a study are the same loop in what they decide: with one worker, a study (in
+    /// memory or in SQLite) and <see cref="Search"/> give every trial the same parameters and seed, the same
+    /// pruning decisions and the same results — for random search and for TPE, whose history they build alike.
+    /// </summary>
+    [Theory]
+    [InlineData("random")]
+    [InlineData("tpe")]
+    public void With_one_worker_a_study_decides_exactly_as_the_in_process_search(string samplerName)
+    {
+        ISampler sampler = samplerName == "tpe" ? new TpeSampler() : RandomSampler.Instance;
+        var pruner = new MedianPruner(warmupEpochs: 2, minimumTrials: 4);
+        TrialObjective objective = (trial, reporter, _) =>
+        {
+            double cost = double.NaN;
+            for (int epoch = 0; epoch < 6; epoch++)
+            {
+                cost = Math.Abs(Math.Log10(trial["alpha"]) + 2) + (0.01 * trial["hidden"]) + ((trial.Seed % 1000) * 1e-5) + (1.0 / (epoch + 2));
+                if (!reporter.Report(epoch, cost))
+                {
+                    break;
+                }
+            }
+
+            return cost;
+        };
+
+        SearchHistory search = Search.Run(s_space, SearchPlan.Sampled(sampler, 24), objective, seed: 5,
+            new ParallelTrialsOptions { MaxDegreeOfParallelism = 1, Pruner = pruner });
+        TrialResult[] expected = search.All.Trials.ToArray();
+        Assert.Contains(expected, r => r.Status == TrialStatus.Pruned);
+        Assert.Contains(expected, r => r.Status == TrialStatus.Completed);
+
+        foreach (IStudyStorage storage in new IStudyStorage[] { new InMemoryStudyStorage(), new SqliteStudyStorage(Path.Combine(_folder, samplerName + "-same.db")) })
+        {
+            using (storage)
+            {
+                Study study = Study.CreateOrLoad(storage, "same", s_space, new StudyOptions { Seed = 5, Budget = 24, Sampler = sampler, Pruner = pruner });
+                study.Work(objective);
+                TrialResult[] actual = study.Results().Trials.ToArray();
+                Assert.Equal(expected.Length, actual.Length);
+                for (int n = 0; n < expected.Length; n++)
+                {
+                    Assert.Equal(expected[n].Trial.Values.ToArray(), actual[n].Trial.Values.ToArray());
+                    Assert.Equal(expected[n].Trial.Seed, actual[n].Trial.Seed);
+                    Assert.Equal(expected[n].Status, actual[n].Status);
+                    Assert.Equal(expected[n].Cost, actual[n].Cost);
+                    Assert.Equal(expected[n].Curve.ToArray(), actual[n].Curve.ToArray());
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Pruning_compares_with_the_values_lower_numbered_trials_stored()
     {
