@@ -4,9 +4,10 @@ using NumKit.Tuning;
 namespace NumKit.Benchmarks;
 
 /// <summary>
-/// What a study's storage costs per trial: ask (reap stale trials, claim a number, store its parameters),
-/// ten epoch reports and tell — fourteen short transactions. SQLite on a temporary file; PostgreSQL at the
-/// connection string in NUMKIT_BENCH_POSTGRES (the case is skipped without it).
+/// What a study's storage costs per trial: ask (claim a number, store its parameters; reaping stale trials
+/// every quarter of StaleAfter), ten epoch reports (held back, stored with the tell) and tell. SQLite on a
+/// temporary file; PostgreSQL at the connection string in NUMKIT_BENCH_POSTGRES, with durable tells (the
+/// default) and without ("postgres-fast-tells").
 /// </summary>
 [MemoryDiagnoser]
 public class StudyStorageBenchmarks
@@ -18,7 +19,7 @@ public class StudyStorageBenchmarks
     private IStudyStorage? _storage;
     private Study? _study;
 
-    [Params("sqlite", "postgres")]
+    [Params("sqlite", "postgres", "postgres-fast-tells")]
     public string Storage { get; set; } = "sqlite";
 
     [GlobalSetup]
@@ -33,7 +34,7 @@ public class StudyStorageBenchmarks
         {
             string connection = Environment.GetEnvironmentVariable("NUMKIT_BENCH_POSTGRES")
                 ?? throw new InvalidOperationException("Set NUMKIT_BENCH_POSTGRES to a PostgreSQL connection string to run the postgres case.");
-            _storage = new PostgresStudyStorage(connection);
+            _storage = new PostgresStudyStorage(connection, durableTells: Storage == "postgres");
         }
 
         _study = Study.CreateOrLoad(_storage, "bench-" + Guid.NewGuid().ToString("N"), s_space, new StudyOptions { Budget = int.MaxValue, Seed = 1 });

@@ -37,6 +37,9 @@ public abstract class SqlStudyStorage : IStudyStorage
     /// <summary>SQL for the database's clock in milliseconds since 1970.</summary>
     private protected abstract string NowMilliseconds { get; }
 
+    /// <summary>SQL for when the database server last started, in milliseconds of its clock since 1970 (0 for an embedded database).</summary>
+    private protected virtual string ServerStartedMilliseconds => "0";
+
     /// <summary>The statements that create the schema (idempotent).</summary>
     private protected abstract string[] CreateSchema { get; }
 
@@ -63,9 +66,16 @@ public abstract class SqlStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// An attempt whose last beat came before the database server last started was ended by the server's
+    /// restart, not by its trial or its worker: it goes back to waiting and does not count as an attempt, so a
+    /// database crash never fails a trial for good.
+    /// </remarks>
     public int ReapStaleTrials(long studyId, TimeSpan staleAfter, int maxAttempts) =>
         Write((session, transaction) => session.Execute(
-            "UPDATE numkit_trials SET state = CASE WHEN attempts < @max THEN 'waiting' ELSE 'failed' END, worker = NULL, error = 'its worker stopped beating' " +
+            $"UPDATE numkit_trials SET state = CASE WHEN heartbeat < {ServerStartedMilliseconds} OR attempts < @max THEN 'waiting' ELSE 'failed' END, " +
+            $"attempts = CASE WHEN heartbeat < {ServerStartedMilliseconds} THEN attempts - 1 ELSE attempts END, worker = NULL, " +
+            $"error = CASE WHEN heartbeat < {ServerStartedMilliseconds} THEN 'the database restarted under its worker' ELSE 'its worker stopped beating' END " +
             $"WHERE study_id = @study AND state = 'running' AND heartbeat < {NowMilliseconds} - @stale",
             transaction, ("max", maxAttempts), ("study", studyId), ("stale", (long)staleAfter.TotalMilliseconds)));
 
