@@ -111,6 +111,41 @@ public sealed class StudyTests : IDisposable
     }
 
     [Fact]
+    public void A_worker_whose_beat_finds_its_trial_taken_stops_running_it()
+    {
+        using var storage = new TakingStorage(new InMemoryStudyStorage());
+        Study study = Study.CreateOrLoad(storage, "taken", s_space, new StudyOptions { Budget = 1, HeartbeatInterval = TimeSpan.FromMilliseconds(20) });
+        int epochs = 0;
+        int ran = study.Work((trial, reporter, _) =>
+        {
+            for (int epoch = 0; epoch < 500; epoch++)
+            {
+                if (epoch == 5)
+                {
+                    storage.TakeAtNextBeat = true;
+                }
+
+                if (!reporter.Report(epoch, 1.0))
+                {
+                    break;
+                }
+
+                epochs++;
+                Thread.Sleep(10);
+            }
+
+            return 1.0;
+        });
+
+        // Stopped within a few beats of losing the trial, not after 500 epochs (5 s); the tell was refused.
+        Assert.InRange(epochs, 5, 100);
+        Assert.Equal(0, ran);
+        StoredTrial stored = Assert.Single(study.Trials());
+        Assert.Equal(StudyTrialState.Failed, stored.State);
+        Assert.Equal("taken", stored.Error);
+    }
+
+    [Fact]
     public void Pruning_compares_with_the_values_lower_numbered_trials_stored()
     {
         // Trial n reports n at every epoch, so every trial from the fifth on is above the median of those before it.
@@ -157,5 +192,41 @@ public sealed class StudyTests : IDisposable
         var other = new SearchSpace(Dimension.Uniform("x", 0, 1));
         Assert.Throws<ArgumentException>(() => Study.CreateOrLoad(storage, "s", other));
         Assert.Throws<ArgumentException>(() => Study.CreateOrLoad(storage, "s", s_space, new StudyOptions { Sampler = new TpeSampler() }));
+    }
+
+    /// <summary>A storage whose next heartbeat, once told to, fails the trial (as a reaper elsewhere would) and reports it lost.</summary>
+    private sealed class TakingStorage(IStudyStorage inner) : IStudyStorage
+    {
+        public volatile bool TakeAtNextBeat;
+
+        public (long StudyId, StudySettings Settings) CreateOrLoadStudy(StudySettings proposed) => inner.CreateOrLoadStudy(proposed);
+
+        public (long StudyId, StudySettings Settings)? FindStudy(string name) => inner.FindStudy(name);
+
+        public int ReapStaleTrials(long studyId, TimeSpan staleAfter, int maxAttempts) => inner.ReapStaleTrials(studyId, staleAfter, maxAttempts);
+
+        public ClaimedTrial? ClaimTrial(long studyId, string worker, int budget) => inner.ClaimTrial(studyId, worker, budget);
+
+        public void SetValues(long trialId, string values) => inner.SetValues(trialId, values);
+
+        public bool Heartbeat(long trialId, string worker)
+        {
+            if (TakeAtNextBeat)
+            {
+                inner.FinishTrial(trialId, worker, StudyTrialState.Failed, double.NaN, "taken");
+            }
+
+            return inner.Heartbeat(trialId, worker);
+        }
+
+        public void ReportIntermediate(long trialId, int step, double value) => inner.ReportIntermediate(trialId, step, value);
+
+        public IReadOnlyList<double> IntermediateValuesAt(long studyId, int step, int belowNumber) => inner.IntermediateValuesAt(studyId, step, belowNumber);
+
+        public bool FinishTrial(long trialId, string worker, StudyTrialState state, double value, string? error) => inner.FinishTrial(trialId, worker, state, value, error);
+
+        public IReadOnlyList<StoredTrial> LoadTrials(long studyId) => inner.LoadTrials(studyId);
+
+        public void Dispose() => inner.Dispose();
     }
 }

@@ -255,14 +255,17 @@ public sealed class Study
     }
 
     // Runs one attempt and tells its end; false if it was handed back unfinished (cancelled).
+    // A beat that finds the trial no longer held (failed as stale, perhaps retried elsewhere) stops it at its
+    // next report, as a cancellation: running on would only compete with the retry for a refused tell.
     private bool RunTrial(StudyTrial trial, TrialObjective objective, CancellationToken cancellationToken)
     {
-        var reporter = new TrialReporter(new StudyBoard(this, trial, cancellationToken), trial.Trial.Id);
+        using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reporter = new TrialReporter(new StudyBoard(this, trial, held.Token), trial.Trial.Id);
         reporter.Begin(trial.Trial, 0);
         double cost = double.NaN;
         TrialStatus status;
         string? error = null;
-        using (var heartbeat = new Timer(Beat, trial, Options.HeartbeatInterval, Options.HeartbeatInterval))
+        using (var heartbeat = new Timer(Beat, (trial, held), Options.HeartbeatInterval, Options.HeartbeatInterval))
         {
             try
             {
@@ -270,7 +273,7 @@ public sealed class Study
                 cost = objective(trial.Trial, reporter, reporter.Token);
                 status = reporter.IsPruned ? TrialStatus.Pruned : reporter.StoppedByCancellation ? TrialStatus.Cancelled : TrialStatus.Completed;
             }
-            catch (Exception e) when (reporter.IsPruned || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            catch (Exception e) when (reporter.IsPruned || (e is OperationCanceledException && held.IsCancellationRequested))
             {
                 status = reporter.IsPruned ? TrialStatus.Pruned : TrialStatus.Cancelled;
             }
@@ -332,12 +335,15 @@ public sealed class Study
 
     private void Beat(object? state)
     {
-        var trial = (StudyTrial)state!;
+        (StudyTrial trial, CancellationTokenSource held) = ((StudyTrial, CancellationTokenSource))state!;
         try
         {
-            Storage.Heartbeat(trial.StorageId, trial.Worker);
+            if (!Storage.Heartbeat(trial.StorageId, trial.Worker))
+            {
+                held.Cancel();
+            }
         }
-#pragma warning disable CA1031 // A missed beat (a database hiccup) is harmless: the next one, or the stale-trial rule, settles it.
+#pragma warning disable CA1031 // A missed beat (a database hiccup, or a beat after the trial ended) is harmless: the next one, or the stale-trial rule, settles it.
         catch (Exception)
 #pragma warning restore CA1031
         {
