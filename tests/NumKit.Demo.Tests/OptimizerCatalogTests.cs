@@ -13,7 +13,8 @@ public class OptimizerCatalogTests
             .Where(t => t.Namespace == "NumKit.Optimizers" && t.IsValueType && t.IsPublic
                         && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IOptimizerRule<>)))
             .ToArray();
-        Type[] registered = OptimizerCatalog.All.Select(o => o.RuleType).ToArray();
+        // A generic rule (Lookahead<TInner>) counts as registered when one of its instantiations is.
+        Type[] registered = OptimizerCatalog.All.Select(o => o.RuleType.IsGenericType ? o.RuleType.GetGenericTypeDefinition() : o.RuleType).ToArray();
         string[] missing = catalog.Except(registered).Select(t => t.Name).Order(StringComparer.Ordinal).ToArray();
         Assert.True(missing.Length == 0, $"Add to OptimizerCatalog.All: {string.Join(", ", missing)}.");
         Assert.Equal(registered.Length, registered.Distinct().Count());
