@@ -38,8 +38,10 @@ public struct Lookahead<TInner> : IOptimizerRule<Lookahead<TInner>>
         $"# Lookahead over {typeof(TInner).Name}: its step of w, then every SyncPeriod steps the slow weights\n{TInner.Equations}\n{LookaheadSync.Equations}";
 
     /// <summary>Creates Lookahead over the inner rule's defaults, with k = 5 and α = 0.5.</summary>
+    /// <exception cref="NotSupportedException"><typeparamref name="TInner"/> reduces over each tensor (Lamb, Lars).</exception>
     public Lookahead()
     {
+        RequireSupportedInner();
         Inner = new TInner();
     }
 
@@ -141,6 +143,7 @@ public struct Lookahead<TInner> : IOptimizerRule<Lookahead<TInner>>
     private static Span<T> Prepare<T>(in Lookahead<TInner> rule, int t, Span<T> w, ReadOnlySpan<T> g, Span<T> state, int stateStride)
     {
         int inner = TInner.StateNames.Count;
+        RequireSupportedInner();
         KernelGuard.RequireStep(t);
         KernelGuard.RequireLength(g.Length, w.Length, "g");
         KernelGuard.RequirePackedState(state.Length, inner + 1, w.Length, stateStride, nameof(state));
@@ -154,6 +157,19 @@ public struct Lookahead<TInner> : IOptimizerRule<Lookahead<TInner>>
         }
 
         return slow;
+    }
+
+    // Lookahead steps its inner rule over the whole range it is given, so a rule that reduces over each tensor
+    // (Lamb, Lars) would take its norms across tensors: refused when the rule is made (and by the kernel, for a
+    // default-initialised struct) rather than computed wrong.
+    private static void RequireSupportedInner()
+    {
+        if (TInner.PassCount > 1)
+        {
+            throw new NotSupportedException(
+                $"Lookahead<{typeof(TInner).Name}> is not supported: {typeof(TInner).Name} reduces over each tensor ({TInner.PassCount} passes), "
+                + "and Lookahead cannot step such a rule tensor by tensor yet.");
+        }
     }
 
     private static LookaheadSync Sync(in Lookahead<TInner> rule) => new() { SyncPeriod = rule.SyncPeriod, SlowStepSize = rule.SlowStepSize };
