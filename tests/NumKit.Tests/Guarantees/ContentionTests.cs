@@ -84,10 +84,17 @@ public unsafe class ContentionTests
     {
         // Job 1: a worker claims a part and is then held 30 ms inside it, as a worker preempted mid-part by a
         // process spinning on its core; the caller, done with its own short parts, has to wait for it.
+        // A fresh team's worker thread may start after the first job was published and wait for the next one, so
+        // job 1 is repeated until the worker has taken part in it.
         var team = new WorkerTeam(workerCount: 1);
         const int Parts = 8;
-        var job = new StalledJob { Caller = Environment.CurrentManagedThreadId };
-        team.Run(&RunStalled, &job, Parts, threads: 2);
+        var job = new StalledJob();
+        for (int attempt = 0; attempt < 20 && job.WorkerParts == 0; attempt++)
+        {
+            job = new StalledJob { Caller = Environment.CurrentManagedThreadId };
+            team.Run(&RunStalled, &job, Parts, threads: 2);
+        }
+
         Assert.True(job.WorkerParts >= 1, "The worker never claimed a part, so nothing was waited for.");
 
         // Job 2 runs every part on the caller (which leaves a worker 20 ms per part to claim one): the team backs
@@ -117,8 +124,8 @@ public unsafe class ContentionTests
             Interlocked.Increment(ref job.CallerParts);
             if (!job.NoStall || job.CallerWaitsForWorker)
             {
-                // Leave the worker time to claim a part of its own (up to 2 s; a solo job has no worker).
-                long deadline = Environment.TickCount64 + (job.NoStall ? 20 : 2_000);
+                // Leave the worker time to claim a part of its own (up to 200 ms; a solo job has no worker).
+                long deadline = Environment.TickCount64 + (job.NoStall ? 20 : 200);
                 while (Volatile.Read(ref job.WorkerParts) == 0 && Environment.TickCount64 < deadline)
                 {
                     Thread.SpinWait(100);
