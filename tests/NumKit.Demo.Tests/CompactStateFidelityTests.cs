@@ -15,7 +15,7 @@ public class CompactStateFidelityTests
     {
         CourseRun run = CourseRun.Published.First(r => r.Label == "Adam, α 0.0007");
         var trainer = (MoonsTrainer<NumKit.Optimizers.Adam, float>)CourseExperiment.CreateTrainer(s_data, run, ExperimentSettings.Course with { Precision = Precision.Single });
-        // The course network has 33 parameters: far under 8-bit's default minimum, so lower it to quantize them.
+        // The course network has 30 parameters: far under 8-bit's default minimum, so lower it to quantize them.
         trainer.Optimizer.Blockwise8BitMinimumSize = 0;
         trainer.Optimizer.SetStateStorage(storage);
         double cost = 0;

@@ -28,6 +28,7 @@ public static class DemoCommandLine
         RootCommand root = CourseCommand.CreateRoot();
         root.Subcommands.Add(SurfacesCommand.Create());
         root.Subcommands.Add(TuneCommand.Create());
+        root.Subcommands.Add(MemoryCommand.Create());
         return root;
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Numerics;
 using NumKit.Batching;
 using NumKit.Demo.Course;
@@ -31,6 +32,7 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
     private readonly int[] _permutation;
     private readonly Func<int, float>? _learningRateAt;
     private readonly T[] _predictionInput;
+    private long _updateTicks;
 
     /// <summary>Creates the network at its initial parameters, the optimizer with <paramref name="rule"/>, and the iterator.</summary>
     /// <exception cref="ArgumentException">The options do not fit the data (layer sizes, initial parameters) or the batch size is below 1.</exception>
@@ -98,6 +100,9 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
 
     /// <summary>The optimizer stepping the network's parameters.</summary>
     public Optimizer<TRule, T> Optimizer => _optimizer;
+
+    /// <summary>The time spent in the optimizer's steps so far (the updates alone, not the forward and backward passes).</summary>
+    public TimeSpan UpdateTime => Stopwatch.GetElapsedTime(0, _updateTicks);
 
     /// <inheritdoc/>
     public double TrainEpoch()
@@ -268,7 +273,9 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
     {
         // The course adds each mini-batch's cost as computed before that batch's update.
         double cost = double.CreateChecked(_network.ForwardBackward(features, labels, count));
+        long start = Stopwatch.GetTimestamp();
         _optimizer.Step(_network.Parameters, _network.Gradients);
+        _updateTicks += Stopwatch.GetTimestamp() - start;
         return cost;
     }
 
