@@ -98,15 +98,7 @@ public sealed class BFloat16MoonsTrainer<TRule>
     public double Accuracy()
     {
         Widen(_parameters, _network.Parameters);
-        int correct = 0;
-        for (int start = 0; start < _count; start += EvaluationChunk)
-        {
-            int count = Math.Min(EvaluationChunk, _count - start);
-            _network.Forward(_features, _count, count, start);
-            correct += _network.CountCorrect(_labels.AsSpan(start, count));
-        }
-
-        return (double)correct / _count;
+        return _network.Accuracy(_features, _labels);
     }
 
     private static void Widen(ReadOnlySpan<BFloat16> source, Span<float> destination)

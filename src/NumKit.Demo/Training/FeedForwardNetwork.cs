@@ -329,6 +329,24 @@ public sealed class FeedForwardNetwork<T>
         return correct;
     }
 
+    /// <summary>
+    /// The fraction of a whole data set classified correctly: the examples are the columns of <paramref name="x"/>
+    /// (2 rows of <c>y.Length</c> values), run forward <see cref="MaxBatch"/> at a time.
+    /// </summary>
+    public double Accuracy(ReadOnlySpan<T> x, ReadOnlySpan<T> y)
+    {
+        int count = y.Length;
+        int correct = 0;
+        for (int start = 0; start < count; start += MaxBatch)
+        {
+            int chunk = Math.Min(MaxBatch, count - start);
+            Forward(x, count, chunk, start);
+            correct += CountCorrect(y.Slice(start, chunk));
+        }
+
+        return count == 0 ? 0 : (double)correct / count;
+    }
+
     private int CheckLayer(int layer)
     {
         if (layer < 1 || layer >= _sizes.Length)

@@ -143,18 +143,7 @@ public sealed class MoonsTrainer<TRule, T> : IMoonsTrainer
     }
 
     /// <inheritdoc/>
-    public double Accuracy()
-    {
-        int correct = 0;
-        for (int start = 0; start < _count; start += EvaluationChunk)
-        {
-            int count = Math.Min(EvaluationChunk, _count - start);
-            _network.Forward(_features, _count, count, start);
-            correct += _network.CountCorrect(_labels.AsSpan(start, count));
-        }
-
-        return (double)correct / _count;
-    }
+    public double Accuracy() => _network.Accuracy(_features, _labels);
 
     /// <inheritdoc/>
     public double Cost()
