@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 using NumKit.Kernels;
 using NumKit.Stepping;
 
@@ -70,81 +69,18 @@ public unsafe partial class Optimizer<TRule, T>
 
     private static void StepSliced(in TRule rule, int t, Span<T> w, ReadOnlySpan<T> g, Span<T> state, Span<double> scalars, int threads)
     {
-        // The job lives on this stack frame and everything it points to is pinned (or on this stack) until
-        // WorkerTeam.Run returns, which is after every slice has finished. Several slices per thread, so the
-        // caller can take over slices a worker has not started (WorkerTeam explains why).
+        // Several slices per thread, so the caller can take over slices a worker has not started (WorkerTeam
+        // explains why); slices of whole vectors and cache lines. Every slice but the first advances a private
+        // copy of the per-step scalars (see the top of this file).
         int slices = WorkerTeam.PartsFor(threads);
-        TRule ruleCopy = rule;
+        int sliceLength = (w.Length + slices - 1) / slices;
+        sliceLength = (sliceLength + SliceAlignment - 1) / SliceAlignment * SliceAlignment;
         Span<double> scalarCopies = stackalloc double[(slices - 1) * scalars.Length];
         for (int i = 1; i < slices; i++)
         {
             scalars.CopyTo(scalarCopies.Slice((i - 1) * scalars.Length));
         }
 
-        int sliceLength = (w.Length + slices - 1) / slices;
-        sliceLength = (sliceLength + SliceAlignment - 1) / SliceAlignment * SliceAlignment;
-        fixed (T* wp = w)
-        fixed (T* gp = g)
-        fixed (T* statep = state)
-        fixed (double* scalarp = scalars)
-        fixed (double* copiesp = scalarCopies)
-        {
-            var job = new SlicedStep
-            {
-                Rule = Unsafe.AsPointer(ref ruleCopy),
-                Step = t,
-                W = wp,
-                G = gp,
-                State = statep,
-                Length = w.Length,
-                SliceLength = sliceLength,
-                Scalars = scalarp,
-                ScalarCopies = copiesp,
-                ScalarCount = scalars.Length,
-            };
-            WorkerTeam.Shared.Run(&StepSlice, &job, slices, threads);
-        }
-    }
-
-    private static void StepSlice(void* context, int slice)
-    {
-        ref SlicedStep job = ref Unsafe.AsRef<SlicedStep>(context);
-        int start = slice * job.SliceLength;
-        int length = Math.Min(job.SliceLength, job.Length - start);
-        if (length <= 0)
-        {
-            return;
-        }
-
-        var scalars = slice == 0
-            ? new Span<double>(job.Scalars, job.ScalarCount)
-            : new Span<double>(job.ScalarCopies + (slice - 1) * job.ScalarCount, job.ScalarCount);
-
-        // The slice's part of state buffer k starts at k * Length + start: the whole range's stride, offset.
-        int stateLength = (TRule.StateNames.Count - 1) * job.Length + length;
-        var state = TRule.StateNames.Count == 0 ? Span<T>.Empty : new Span<T>(job.State + start, stateLength);
-        RuleKernel<TRule, T>.Step(
-            in Unsafe.AsRef<TRule>(job.Rule),
-            job.Step,
-            new Span<T>(job.W + start, length),
-            new ReadOnlySpan<T>(job.G + start, length),
-            state,
-            job.Length,
-            scalars);
-    }
-
-    /// <summary>One step split into slices: what every thread needs to find its slice.</summary>
-    private struct SlicedStep
-    {
-        public void* Rule;
-        public int Step;
-        public T* W;
-        public T* G;
-        public T* State;
-        public int Length;
-        public int SliceLength;
-        public double* Scalars;
-        public double* ScalarCopies;
-        public int ScalarCount;
+        RunSliced(pass: 0, in rule, t, w, g, state, stride: w.Length, scalars, scalarCopies, values: default, partials: default, sliceLength, threads);
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 using NumKit.Kernels;
 using NumKit.Stepping;
 
@@ -95,87 +94,8 @@ public unsafe partial class Optimizer<TRule, T>
 
     private static void StepPassSliced(int pass, in TRule rule, int t, Span<T> w, ReadOnlySpan<T> g, Span<T> state, int stride, ReadOnlySpan<double> scalars, ReadOnlySpan<double> values, Span<double> partials, int threads)
     {
-        // Slices of whole chunks, several per thread (WorkerTeam explains why); everything the job points to is
-        // pinned or on this stack until WorkerTeam.Run returns.
-        int slices = WorkerTeam.PartsFor(threads);
-        int chunks = ReductionLanes.ChunkCount(w.Length);
-        int chunksPerSlice = (chunks + slices - 1) / slices;
-        TRule ruleCopy = rule;
-        fixed (T* wp = w)
-        fixed (T* gp = g)
-        fixed (T* statep = state)
-        fixed (double* scalarp = scalars)
-        fixed (double* valuesp = values)
-        fixed (double* partialsp = partials)
-        {
-            var job = new SlicedPass
-            {
-                Rule = Unsafe.AsPointer(ref ruleCopy),
-                Pass = pass,
-                Step = t,
-                W = wp,
-                G = gp,
-                State = statep,
-                StateLength = state.Length,
-                Stride = stride,
-                Length = w.Length,
-                SliceLength = chunksPerSlice * ReductionLanes.ChunkLength,
-                Scalars = scalarp,
-                ScalarCount = scalars.Length,
-                Values = valuesp,
-                ValueCount = values.Length,
-                Partials = partialsp,
-                ChunksPerSlice = chunksPerSlice,
-            };
-            WorkerTeam.Shared.Run(&StepPassSlice, &job, slices, threads);
-        }
-    }
-
-    private static void StepPassSlice(void* context, int slice)
-    {
-        ref SlicedPass job = ref Unsafe.AsRef<SlicedPass>(context);
-        long start = (long)slice * job.SliceLength;
-        if (start >= job.Length)
-        {
-            return;
-        }
-
-        int length = (int)Math.Min(job.SliceLength, job.Length - start);
-        int offset = (int)start;
-        int stateLength = TRule.StateNames.Count == 0 ? 0 : ((TRule.StateNames.Count - 1) * job.Stride) + length;
-        var state = TRule.StateNames.Count == 0 ? Span<T>.Empty : new Span<T>(job.State + offset, stateLength);
-        int reductions = TRule.ReductionCount;
-        RuleKernel<TRule, T>.StepPass(
-            job.Pass,
-            in Unsafe.AsRef<TRule>(job.Rule),
-            job.Step,
-            new Span<T>(job.W + offset, length),
-            new ReadOnlySpan<T>(job.G + offset, length),
-            state,
-            job.Stride,
-            new ReadOnlySpan<double>(job.Scalars, job.ScalarCount),
-            new ReadOnlySpan<double>(job.Values, job.ValueCount),
-            new Span<double>(job.Partials + ((long)slice * job.ChunksPerSlice * reductions), ReductionLanes.ChunkCount(length) * reductions));
-    }
-
-    /// <summary>One pass over a tensor split into slices of whole chunks: what every thread needs to find its slice.</summary>
-    private struct SlicedPass
-    {
-        public void* Rule;
-        public int Pass;
-        public int Step;
-        public T* W;
-        public T* G;
-        public T* State;
-        public int StateLength;
-        public int Stride;
-        public int Length;
-        public int SliceLength;
-        public double* Scalars;
-        public int ScalarCount;
-        public double* Values;
-        public int ValueCount;
-        public double* Partials;
-        public int ChunksPerSlice;
+        // Slices of whole chunks, several per thread (WorkerTeam explains why): each writes its own chunks' partials.
+        int chunksPerSlice = (ReductionLanes.ChunkCount(w.Length) + WorkerTeam.PartsFor(threads) - 1) / WorkerTeam.PartsFor(threads);
+        RunSliced(pass, in rule, t, w, g, state, stride, scalars, scalarCopies: default, values, partials, chunksPerSlice * ReductionLanes.ChunkLength, threads);
     }
 }
