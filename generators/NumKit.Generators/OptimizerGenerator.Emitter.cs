@@ -284,6 +284,12 @@ public sealed partial class OptimizerGenerator
         // The public raw kernels: one per precision, state spans named as in the equations.
         private void WritePublicKernels()
         {
+            if (_plan.ReducesOverGroups)
+            {
+                WriteGroupKernels();
+                return;
+            }
+
             foreach (string precision in new[] { "float", "double" })
             {
                 _w.Line("/// <summary>");
@@ -341,6 +347,19 @@ public sealed partial class OptimizerGenerator
         // The interface's kernels: state packed in one buffer, as Optimizer<TRule> keeps it.
         private void WritePackedKernels()
         {
+            if (_plan.ReducesOverGroups)
+            {
+                // Its reductions span the group's tensors: one call over a range cannot compute them.
+                foreach (string precision in new[] { "float", "double" })
+                {
+                    _w.Line($"static void {_interface}.Step(in {_type} rule, int t, global::System.Span<{precision}> w, global::System.ReadOnlySpan<{precision}> g, global::System.Span<{precision}> state, int stateStride, global::System.Span<double> scalarState)");
+                    _w.Indent().Line($"=> throw new global::System.NotSupportedException(\"{_type} reduces over every tensor of a group: step it with Optimizer<{_type}>, or call UpdateGroupPass, FinishGroupPass and FinishGroupStep.\");").Unindent();
+                    _w.Line();
+                }
+
+                return;
+            }
+
             foreach (string precision in new[] { "float", "double" })
             {
                 _w.Line($"static void {_interface}.Step(in {_type} rule, int t, global::System.Span<{precision}> w, global::System.ReadOnlySpan<{precision}> g, global::System.Span<{precision}> state, int stateStride, global::System.Span<double> scalarState)");

@@ -72,6 +72,7 @@ public sealed partial class OptimizerGenerator
 
         bool minimumExcluded = NamedFlag(attribute, "MinimumExcluded");
         bool maximumExcluded = NamedFlag(attribute, "MaximumExcluded");
+        bool infinityIncluded = NamedFlag(attribute, "PositiveInfinityIncluded");
         string? problem = (minimum, maximum) switch
         {
             _ when float.IsNaN(minimum) || float.IsNaN(maximum) => "a bound is NaN",
@@ -79,11 +80,12 @@ public sealed partial class OptimizerGenerator
             _ when float.IsNegativeInfinity(maximum) => "its maximum is -Infinity, so no finite value is in it",
             _ when minimum > maximum => $"its minimum {Format(minimum)} is greater than its maximum {Format(maximum)}",
             _ when minimum == maximum && (minimumExcluded || maximumExcluded) => $"it excludes {Format(minimum)}, its only value, so no value is in it",
+            _ when infinityIncluded && (!float.IsPositiveInfinity(maximum) || maximumExcluded) => "PositiveInfinityIncluded needs a range without an upper bound: a maximum of float.PositiveInfinity, not excluded",
             _ => null,
         };
         if (problem is null)
         {
-            range = new DeclaredRange(name, Literal(minimum), Literal(maximum), minimumExcluded, maximumExcluded);
+            range = new DeclaredRange(name, Literal(minimum), Literal(maximum), minimumExcluded, maximumExcluded, infinityIncluded);
         }
 
         return problem;
@@ -113,6 +115,11 @@ public sealed partial class OptimizerGenerator
 
     private static bool Contains(DeclaredRange range, double value)
     {
+        if (double.IsPositiveInfinity(value))
+        {
+            return range.PositiveInfinityIncluded;
+        }
+
         double minimum = Bound(range.Minimum);
         double maximum = Bound(range.Maximum);
         return (range.MinimumExcluded ? value > minimum : value >= minimum) && (range.MaximumExcluded ? value < maximum : value <= maximum);

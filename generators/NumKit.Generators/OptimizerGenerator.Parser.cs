@@ -128,7 +128,16 @@ public sealed partial class OptimizerGenerator
     private static void CheckReservedNames(INamedTypeSymbol type, Dialect dialect, List<DiagnosticInfo> diagnostics)
     {
         string[][] reserved = dialect == Dialect.Optimizer
-            ? new[] { new[] { "Update", "raw kernel 'Update(in rule, t, w, g, ...)'" }, new[] { "Equations", "static property 'Equations'" } }
+            ? new[]
+            {
+                new[] { "Update", "raw kernel 'Update(in rule, t, w, g, ...)'" },
+                new[] { "Equations", "static property 'Equations'" },
+                new[] { "UpdateGroupPass", "two-phase raw kernel 'UpdateGroupPass(pass, in rule, t, w, g, ...)' of a rule that reduces over groups" },
+                new[] { "FinishGroupPass", "two-phase raw kernel's 'FinishGroupPass(pass, in rule, t, scalarState, group)'" },
+                new[] { "FinishGroupStep", "two-phase raw kernel's 'FinishGroupStep(in rule, t, scalarState, group)'" },
+                new[] { "GroupPassCount", "constant 'GroupPassCount' of a rule that reduces over groups" },
+                new[] { "GroupScratchLength", "constant 'GroupScratchLength' of a rule that reduces over groups" },
+            }
             : new[] { new[] { "At", "method 'At(int step)'" } };
         foreach (string[] name in reserved)
         {

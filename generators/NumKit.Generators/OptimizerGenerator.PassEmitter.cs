@@ -36,7 +36,15 @@ public sealed partial class OptimizerGenerator
         private void WritePasses()
         {
             WritePassMembers();
-            WriteMultiPassUpdateCore();
+            if (_plan.ReducesOverGroups)
+            {
+                WriteGroupPassCore();
+            }
+            else
+            {
+                WriteMultiPassUpdateCore();
+            }
+
             WritePassPacked();
             WritePassCore();
             foreach (PassPlan pass in _plan.Passes)
@@ -72,8 +80,153 @@ public sealed partial class OptimizerGenerator
             _w.Line($"static void {_interface}.FinishPass(int pass, in {_type} rule, int t, int count, global::System.ReadOnlySpan<double> scalarState, global::System.ReadOnlySpan<double> sums, global::System.Span<double> tensorValues)");
             _w.Indent().Line($"=> {_m.Finish}(pass, in rule, t, count, scalarState, sums, tensorValues);").Unindent();
             _w.Line();
+            if (_plan.ReducesOverGroups)
+            {
+                _w.Line($"static bool {_interface}.ReducesOverGroups => true;");
+                _w.Line();
+                _w.Line($"static void {_interface}.FinishStep(in {_type} rule, int t, global::System.Span<double> scalarState)");
+                _w.Indent().Line($"=> throw new global::System.NotSupportedException(\"{_type} reduces over every tensor of a group: its per-group state needs the group's values; call FinishGroupStep.\");").Unindent();
+                _w.Line();
+                _w.Line($"static void {_interface}.FinishGroupStep(in {_type} rule, int t, global::System.ReadOnlySpan<double> groupValues, global::System.Span<double> scalarState)");
+                _w.Indent().Line($"=> {_m.FinishStep}(in rule, t, groupValues, scalarState);").Unindent();
+                _w.Line();
+                return;
+            }
+
             _w.Line($"static void {_interface}.FinishStep(in {_type} rule, int t, global::System.Span<double> scalarState)");
             _w.Indent().Line($"=> {_m.FinishStep}(in rule, t, scalarState);").Unindent();
+            _w.Line();
+        }
+
+        // The scratch a caller of the two-phase raw kernel holds for one group: the sums of the pass under way, the values
+        // between passes, and the count of elements the pass has seen.
+        private int GroupScratchLength => ReductionCount + TensorValueCount + 1;
+
+        /// <summary>
+        /// The public two-phase raw kernel of a rule that reduces over groups, for callers who own their memory:
+        /// <c>UpdateGroupPass(pass, ...)</c> over each tensor of the group, then <c>FinishGroupPass(pass, ...)</c>, for each
+        /// pass in turn; then <c>FinishGroupStep</c>. The caller holds the group's scratch (<c>GroupScratchLength</c>
+        /// doubles, zero at the start of a step) and its scalar state.
+        /// </summary>
+        private void WriteGroupKernels()
+        {
+            int passes = _plan.Passes.Count;
+            _w.Line($"/// <summary>How many passes over every tensor of a group a step of {_type} makes: call <c>UpdateGroupPass</c> for passes 1 to {passes}.</summary>");
+            _w.Line($"public const int GroupPassCount = {passes};");
+            _w.Line();
+            _w.Line($"/// <summary>The doubles of the scratch a caller of the two-phase kernel holds for one group and step (zero when the step starts): {ReductionCount} sum(s) of the pass under way, {TensorValueCount} value(s) between passes, the pass's element count.</summary>");
+            _w.Line($"public const int GroupScratchLength = {GroupScratchLength};");
+            _w.Line();
+            foreach (string precision in new[] { "float", "double" })
+            {
+                _w.Line("/// <summary>");
+                _w.Line($"/// Runs pass <paramref name=\"pass\"/> of step <paramref name=\"t\"/> of {_type} over one tensor of a parameter group. Its reductions run over");
+                _w.Line("/// every tensor of the group, so a step is in two phases (or more): for each pass from 1 to <see cref=\"GroupPassCount\"/>, call this once");
+                _w.Line("/// for each tensor of the group, always in the same order, then <see cref=\"FinishGroupPass\"/>; after the last pass, <see cref=\"FinishGroupStep\"/>.");
+                _w.Line("/// Sums are added chunk by chunk in tensor order, so the bits are those of <c>Optimizer&lt;TRule&gt;</c> stepping the group; allocates nothing.");
+                _w.Line("/// </summary>");
+                WriteEquationsRemarks();
+                _w.Line("/// <param name=\"pass\">The pass, 1 to <see cref=\"GroupPassCount\"/>.</param>");
+                _w.Line("/// <param name=\"rule\">The hyperparameters (the group's).</param>");
+                _w.Line("/// <param name=\"t\">The step number: 1 on the first step.</param>");
+                _w.Line("/// <param name=\"w\">One tensor's parameters, updated in place by the pass that updates them.</param>");
+                _w.Line("/// <param name=\"g\">Its gradients.</param>");
+                foreach (StateSlot state in _plan.ElementStates)
+                {
+                    _w.Line($"/// <param name=\"{PublicName(state.Name).TrimStart('@')}\">State <c>{Xml(state.Name)}</c> of the equations for this tensor, one value per parameter.</param>");
+                }
+
+                _w.Line($"/// <param name=\"scalarState\">The group's per-step and per-group state ({string.Join(", ", _plan.ScalarStates.Select(st => Xml(st.Name)))}), as the last step left it: read, never written here.</param>");
+                _w.Line("/// <param name=\"group\">The group's scratch, <see cref=\"GroupScratchLength\"/> doubles, zero when the step starts.</param>");
+                _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length differs from <paramref name=\"w\"/>'s, two spans overlap, or a buffer is too short; nothing is written.</exception>");
+                _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"t\"/> is less than 1, or <paramref name=\"pass\"/> is not a pass; nothing is written.</exception>");
+                var parameters = new List<string> { "int pass", $"in {_type} rule", "int t", $"global::System.Span<{precision}> w", $"global::System.ReadOnlySpan<{precision}> g" };
+                parameters.AddRange(_plan.ElementStates.Select(st => $"global::System.Span<{precision}> {PublicName(st.Name)}"));
+                parameters.Add("global::System.ReadOnlySpan<double> scalarState");
+                parameters.Add("global::System.Span<double> group");
+                var arguments = new List<string> { "pass", "in rule", "t", "w", "g" };
+                arguments.AddRange(_plan.ElementStates.Select(st => PublicName(st.Name)));
+                arguments.Add("scalarState");
+                arguments.Add("group");
+                _w.Line($"public static void UpdateGroupPass({string.Join(", ", parameters)})");
+                _w.Indent().Line($"=> {_m.UpdateCore}({string.Join(", ", arguments)});").Unindent();
+                _w.Line();
+            }
+
+            _w.Line("/// <summary>");
+            _w.Line("/// After pass <paramref name=\"pass\"/> has run over every tensor of the group: the group's reductions and the values computed from them,");
+            _w.Line("/// kept in <paramref name=\"group\"/> for the later passes; the pass's sums are cleared for the next.");
+            _w.Line("/// </summary>");
+            _w.Line("/// <param name=\"pass\">The pass that has just run, 1 to <see cref=\"GroupPassCount\"/>.</param>");
+            _w.Line("/// <param name=\"rule\">The hyperparameters (the group's).</param>");
+            _w.Line("/// <param name=\"t\">The step number.</param>");
+            _w.Line("/// <param name=\"scalarState\">The group's scalar state, as the last step left it.</param>");
+            _w.Line("/// <param name=\"group\">The group's scratch.</param>");
+            _w.Line($"public static void FinishGroupPass(int pass, in {_type} rule, int t, global::System.ReadOnlySpan<double> scalarState, global::System.Span<double> group)");
+            _w.Open();
+            _w.Line($"{Kernels}.KernelGuard.RequireAtLeast(group.Length, GroupScratchLength, nameof(group));");
+            _w.Line($"{_m.Finish}(pass, in rule, t, (int)group[{ReductionCount + TensorValueCount}], scalarState, group.Slice(0, {ReductionCount}), group.Slice({ReductionCount}, {TensorValueCount}));");
+            _w.Line($"group.Slice(0, {ReductionCount}).Clear();");
+            _w.Line($"group[{ReductionCount + TensorValueCount}] = 0.0;");
+            _w.Close();
+            _w.Line();
+            _w.Line("/// <summary>After the last pass: writes the per-step and per-group state this step leaves for the next into <paramref name=\"scalarState\"/>.</summary>");
+            _w.Line("/// <param name=\"rule\">The hyperparameters (the group's).</param>");
+            _w.Line("/// <param name=\"t\">The step number.</param>");
+            _w.Line("/// <param name=\"scalarState\">The group's scalar state: read as the last step left it, then overwritten with this step's.</param>");
+            _w.Line("/// <param name=\"group\">The group's scratch, after the last <see cref=\"FinishGroupPass\"/>.</param>");
+            _w.Line($"public static void FinishGroupStep(in {_type} rule, int t, global::System.Span<double> scalarState, global::System.ReadOnlySpan<double> group)");
+            _w.Open();
+            _w.Line($"{Kernels}.KernelGuard.RequireAtLeast(group.Length, GroupScratchLength, nameof(group));");
+            _w.Line($"{_m.FinishStep}(in rule, t, group.Slice({ReductionCount}, {TensorValueCount}), scalarState);");
+            _w.Close();
+            _w.Line();
+        }
+
+        // UpdateGroupPass for either precision: one pass over one tensor, its chunk partials folded into the group's sums.
+        private void WriteGroupPassCore()
+        {
+            var parameters = new List<string> { "int pass", $"in {_type} rule", "int t" };
+            parameters.AddRange(SpanParameters(_t));
+            parameters.Add("global::System.ReadOnlySpan<double> scalarState");
+            parameters.Add("global::System.Span<double> group");
+            _w.Line("/// <summary>One pass over one tensor of a group, for either precision: checks, then the pass chunk by chunk, its partials added to the group's sums.</summary>");
+            _w.Line(AggressiveOptimization);
+            _w.Line($"private static void {_m.UpdateCore}<{_t}>({string.Join(", ", parameters)})");
+            _w.Indent().Line(TConstraint).Unindent();
+            _w.Open();
+            _w.Line("// Refuse bad arguments before anything is written.");
+            _w.Line($"{Kernels}.KernelGuard.RequireStep(t);");
+            _w.Line($"if (pass < 1 || pass > {_plan.Passes.Count})").Open();
+            _w.Line($"throw new global::System.ArgumentOutOfRangeException(nameof(pass), pass, \"{_type} makes {_plan.Passes.Count} passes, 1 to {_plan.Passes.Count}.\");");
+            _w.Close();
+            _w.Line();
+            foreach ((string name, string id) in _spans.Skip(1))
+            {
+                _w.Line($"{Kernels}.KernelGuard.RequireLength({id}.Length, w.Length, \"{PublicName(name).TrimStart('@')}\");");
+            }
+
+            WriteOverlapChecks();
+            _w.Line($"{Kernels}.KernelGuard.RequireScalarState(scalarState.Length, {_plan.ScalarStates.Count}, nameof(scalarState));");
+            _w.Line($"{Kernels}.KernelGuard.RequireAtLeast(group.Length, GroupScratchLength, nameof(group));");
+            _w.Line();
+            string partials = _names.Fresh("partials");
+            string sums = _names.Fresh("sums");
+            string values = _names.Fresh("groupValues");
+            string start = _names.Fresh("start");
+            string length = _names.Fresh("length");
+            _w.Line($"global::System.Span<double> {partials} = stackalloc double[{BlockChunks * ReductionCount}];");
+            _w.Line($"global::System.Span<double> {sums} = group.Slice(0, {ReductionCount});");
+            _w.Line($"global::System.ReadOnlySpan<double> {values} = group.Slice({ReductionCount}, {TensorValueCount});");
+            _w.Line($"// {BlockChunks} chunks at a time; their partials are added in chunk order, tensor after tensor, as Optimizer<TRule> adds a group's.");
+            _w.Line($"for (int {start} = 0; {start} < w.Length; {start} += {BlockChunks} * {Lanes}.ChunkLength)").Open();
+            _w.Line($"int {length} = global::System.Math.Min({BlockChunks} * {Lanes}.ChunkLength, w.Length - {start});");
+            _w.Line($"{_m.PassCore}(pass, in rule, t, {string.Join(", ", SpanArguments($"{start}, {length}"))}, scalarState, {values}, {partials});");
+            _w.Line($"{_m.Fold}(pass, {partials}, {Lanes}.ChunkCount({length}), {sums});");
+            _w.Close();
+            _w.Line();
+            _w.Line($"group[{ReductionCount + TensorValueCount}] += w.Length;");
+            _w.Close();
             _w.Line();
         }
 
@@ -596,13 +749,29 @@ public sealed partial class OptimizerGenerator
 
         private void WriteFinishStep()
         {
-            _w.Line("/// <summary>After every tensor's passes: the per-step state this step leaves for the next.</summary>");
-            _w.Line($"private static void {_m.FinishStep}(in {_type} rule, int t, global::System.Span<double> scalarState)").Open();
+            if (_plan.ReducesOverGroups)
+            {
+                // A per-group state's new value is one of the group's values between passes.
+                _w.Line("/// <summary>After every pass over the group: the per-step and per-group state this step leaves for the next.</summary>");
+                _w.Line($"private static void {_m.FinishStep}(in {_type} rule, int t, global::System.ReadOnlySpan<double> tensorValues, global::System.Span<double> scalarState)").Open();
+                _w.Line($"{Kernels}.KernelGuard.RequireAtLeast(tensorValues.Length, {TensorValueCount}, nameof(tensorValues));");
+            }
+            else
+            {
+                _w.Line("/// <summary>After every tensor's passes: the per-step state this step leaves for the next.</summary>");
+                _w.Line($"private static void {_m.FinishStep}(in {_type} rule, int t, global::System.Span<double> scalarState)").Open();
+            }
+
             _w.Line($"{Kernels}.KernelGuard.RequireStep(t);");
             _w.Line($"{Kernels}.KernelGuard.RequireScalarState(scalarState.Length, {_plan.ScalarStates.Count}, nameof(scalarState));");
             if (_plan.ScalarStateWrites.Count > 0)
             {
                 WriteStepPrelude("scalarState");
+                if (_plan.ReducesOverGroups)
+                {
+                    WriteValuesBefore(_plan.Passes.Count + 1);
+                }
+
                 foreach (ScalarStateWrite write in _plan.ScalarStateWrites)
                 {
                     int index = _plan.ScalarStates.ToList().FindIndex(s => s.Name == write.Name);

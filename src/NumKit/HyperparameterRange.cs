@@ -5,7 +5,8 @@ namespace NumKit;
 
 /// <summary>
 /// The values a hyperparameter may take: a finite number from <see cref="Minimum"/> to <see cref="Maximum"/>
-/// (the minimum excluded when <see cref="MinimumExcluded"/>, the maximum when <see cref="MaximumExcluded"/>). A rule declares each hyperparameter's range next to
+/// (the minimum excluded when <see cref="MinimumExcluded"/>, the maximum when <see cref="MaximumExcluded"/>), and +∞
+/// as well where <see cref="PositiveInfinityIncluded"/>. A rule declares each hyperparameter's range next to
 /// its properties (<see cref="HyperparameterRangeAttribute"/>, which the generator turns into <c>IOptimizerRule&lt;TSelf&gt;.RangeOf</c>); the optimizer checks every hyperparameter against it
 /// when it is set through the optimizer, before every step and when a checkpoint loads.
 /// </summary>
@@ -13,6 +14,12 @@ public readonly record struct HyperparameterRange(float Minimum, float Maximum, 
 {
     /// <summary>Whether <see cref="Minimum"/> itself is outside the range (x &gt; Minimum): 0 &lt; η₋ &lt; 1, say.</summary>
     public bool MinimumExcluded { get; init; }
+
+    /// <summary>
+    /// Whether +∞ is in the range too (a range without an upper bound): Prodigy's <c>GrowthRate</c>, whose default +∞
+    /// means "no limit". NaN is never in a range, and −∞ never.
+    /// </summary>
+    public bool PositiveInfinityIncluded { get; init; }
 
     /// <summary>Any finite number: the default for a hyperparameter its rule does not declare.</summary>
     public static HyperparameterRange Finite { get; } = new(float.MinValue, float.MaxValue);
@@ -33,11 +40,13 @@ public readonly record struct HyperparameterRange(float Minimum, float Maximum, 
     public static HyperparameterRange Default(string hyperparameter)
         => hyperparameter == "LearningRate" ? NonNegative : Finite;
 
-    /// <summary>Whether <paramref name="value"/> is a finite number in the range.</summary>
+    /// <summary>Whether <paramref name="value"/> is a finite number in the range, or +∞ where <see cref="PositiveInfinityIncluded"/>.</summary>
     public bool Contains(float value)
-        => float.IsFinite(value)
-            && (MinimumExcluded ? value > Minimum : value >= Minimum)
-            && (MaximumExcluded ? value < Maximum : value <= Maximum);
+        => float.IsPositiveInfinity(value)
+            ? PositiveInfinityIncluded
+            : float.IsFinite(value)
+                && (MinimumExcluded ? value > Minimum : value >= Minimum)
+                && (MaximumExcluded ? value < Maximum : value <= Maximum);
 
     /// <summary>The range as it is written in messages: "[0, 1)", "(0, 1)", "0 or more (finite)", "more than 1 (finite)", "any finite number".</summary>
     public override string ToString()
@@ -49,7 +58,7 @@ public readonly record struct HyperparameterRange(float Minimum, float Maximum, 
 
         if (Maximum == float.MaxValue && !MaximumExcluded)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"{(MinimumExcluded ? "more than " : string.Empty)}{Minimum}{(MinimumExcluded ? string.Empty : " or more")} (finite)");
+            return string.Create(CultureInfo.InvariantCulture, $"{(MinimumExcluded ? "more than " : string.Empty)}{Minimum}{(MinimumExcluded ? string.Empty : " or more")} ({(PositiveInfinityIncluded ? "finite or +∞" : "finite")})");
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"{(MinimumExcluded ? "(" : "[")}{Minimum}, {Maximum}{(MaximumExcluded ? ")" : "]")}");

@@ -9,7 +9,9 @@ namespace NumKit;
 /// </summary>
 /// <remarks>
 /// <c>[HyperparameterRange(0, 1, MaximumExcluded = true)]</c> is 0 ≤ x &lt; 1; an infinite bound leaves that end open
-/// (<c>[HyperparameterRange(0, float.PositiveInfinity)]</c>: 0 or more); values must be finite either way. A NaN bound,
+/// (<c>[HyperparameterRange(0, float.PositiveInfinity)]</c>: 0 or more); values must be finite either way, unless
+/// <see cref="PositiveInfinityIncluded"/> admits +∞ too, in a range whose maximum is +∞ (Prodigy's <c>GrowthRate</c>,
+/// whose default +∞ means "no limit"; NaN is never admitted). A NaN bound,
 /// a minimum above the maximum, a range with no value in it, a constant initial value outside the range, the
 /// attribute on anything but a float hyperparameter, or the attributes together with a hand-written
 /// <c>RangeOf</c> are NK0030. Hyperparameters without the attribute keep <see cref="HyperparameterRange.Default"/>.
@@ -35,4 +37,7 @@ public sealed class HyperparameterRangeAttribute : Attribute
 
     /// <summary>Whether <see cref="Maximum"/> itself is refused (x &lt; Maximum).</summary>
     public bool MaximumExcluded { get; set; }
+
+    /// <summary>Whether +∞ itself is allowed (only with <see cref="Maximum"/> +∞, not excluded): a value meaning "no limit".</summary>
+    public bool PositiveInfinityIncluded { get; set; }
 }

@@ -117,4 +117,19 @@ public interface IOptimizerRule<TSelf>
     /// <summary>After every tensor's passes, once per step: writes the per-step state the step leaves for the next.</summary>
     static virtual void FinishStep(in TSelf rule, int t, Span<double> scalarState)
         => throw new NotSupportedException($"{typeof(TSelf).Name} makes one pass; Step writes its per-step state.");
+
+    /// <summary>
+    /// Whether the rule's reductions run over every tensor of a parameter group (<c>groupsum</c>, ... : Prodigy's d).
+    /// Then a step runs each pass over all the group's tensors, in layout order, before <see cref="FinishPass"/> computes
+    /// the group's values (once per group, <c>count</c> its elements, <c>tensorValues</c> shared by its tensors), and
+    /// ends with <see cref="FinishGroupStep"/>. False unless the equations reduce over groups.
+    /// </summary>
+    static virtual bool ReducesOverGroups => false;
+
+    /// <summary>
+    /// After every pass over a group, once per group and step: writes the per-step and per-group state the step leaves
+    /// for the next, reading the group's values between passes (a per-group state is one of them).
+    /// </summary>
+    static virtual void FinishGroupStep(in TSelf rule, int t, ReadOnlySpan<double> groupValues, Span<double> scalarState)
+        => TSelf.FinishStep(in rule, t, scalarState);
 }

@@ -36,10 +36,19 @@ public unsafe partial class Optimizer<TRule, T>
         public double[] TensorValues { get; }
     }
 
+    // Whether a step runs the passes of a rule with reductions (over tensors or over groups) rather than one kernel call.
+    private static bool IsMultiPass => TRule.PassCount > 1 || TRule.ReducesOverGroups;
+
     // Tensor by tensor, each with its group's rule; the per-step state is read by every pass (as it was before
     // this step) and written once per group at the end.
     private void StepPasses(int t, Span<T> parameters, ReadOnlySpan<T> gradients)
     {
+        if (TRule.ReducesOverGroups)
+        {
+            StepGroupPasses(t, parameters, gradients);
+            return;
+        }
+
         for (int j = 0; j < Layout.Count; j++)
         {
             ParameterTensor tensor = Layout[j];
@@ -64,6 +73,62 @@ public unsafe partial class Optimizer<TRule, T>
                 TRule.FinishStep(in group.Rule, t, group.BeginRange());
                 group.CommitScalars();
             }
+        }
+    }
+
+    // Group by group: each pass runs over every tensor of the group in layout order, its chunks' partials added to the
+    // group's sums tensor after tensor (the order the raw kernel's UpdateGroupPass adds them in), then FinishPass computes
+    // the group's values, which the later passes of the group's tensors read; FinishGroupStep writes the group's scalar
+    // state (per step and per group) once, at the end.
+    private void StepGroupPasses(int t, Span<T> parameters, ReadOnlySpan<T> gradients)
+    {
+        PassScratch scratch = _passScratch!;
+        Span<double> sums = scratch.Sums;
+        Span<double> values = scratch.TensorValues;
+        ReadOnlySpan<ParameterGroup<TRule>> groups = _plan.Groups;
+        for (int index = 0; index < groups.Length; index++)
+        {
+            ParameterGroup<TRule> group = groups[index];
+            values.Clear();
+            for (int pass = 1; pass <= TRule.PassCount; pass++)
+            {
+                sums.Clear();
+                int count = 0;
+                for (int j = 0; j < Layout.Count; j++)
+                {
+                    ParameterTensor tensor = Layout[j];
+                    if (tensor.Length == 0 || _plan.GroupOf(j) != index)
+                    {
+                        continue;
+                    }
+
+                    GroupRange range = _plan.RangeOf(j);
+                    int within = tensor.Offset - range.Start;
+                    Span<T> state = TRule.StateNames.Count == 0
+                        ? Span<T>.Empty
+                        : _state.Packed(range).Slice(within, ((TRule.StateNames.Count - 1) * range.Length) + tensor.Length);
+                    Span<T> w = parameters.Slice(tensor.Offset, tensor.Length);
+                    int chunks = ReductionLanes.ChunkCount(w.Length);
+                    Span<double> partials = scratch.Partials.AsSpan(0, chunks * TRule.ReductionCount);
+                    int threads = ThreadsForStep(w.Length);
+                    if (threads <= 1)
+                    {
+                        RuleKernel<TRule, T>.StepPass(pass, in group.Rule, t, w, gradients.Slice(tensor.Offset, tensor.Length), state, range.Length, group.Scalars, values, partials);
+                    }
+                    else
+                    {
+                        StepPassSliced(pass, in group.Rule, t, w, gradients.Slice(tensor.Offset, tensor.Length), state, range.Length, group.Scalars, values, partials, threads);
+                    }
+
+                    TRule.FoldPartials(pass, partials, chunks, sums);
+                    count += tensor.Length;
+                }
+
+                TRule.FinishPass(pass, in group.Rule, t, count, group.Scalars, sums, values);
+            }
+
+            TRule.FinishGroupStep(in group.Rule, t, values, group.BeginRange());
+            group.CommitScalars();
         }
     }
 

@@ -157,7 +157,7 @@ public unsafe partial class Optimizer<TRule, T>
         else
         {
             RequireStorage(StateStorage.BFloat16);
-            if (TRule.PassCount > 1)
+            if (IsMultiPass)
             {
                 throw new NotSupportedException(
                     $"{typeof(TRule).Name} reduces over its tensors in {TRule.PassCount} passes, which read state the first pass stored: it steps float or double parameters with Float32 state only.");

@@ -66,7 +66,7 @@ public partial class Optimizer<TRule, T>
         Layout = layout;
         ParameterCount = layout.ParameterCount;
         _plan = new GroupPlan<TRule>(layout, rule);
-        _passScratch = TRule.PassCount > 1 ? new PassScratch(layout) : null;
+        _passScratch = IsMultiPass ? new PassScratch(layout) : null;
         _storage = DefaultStorage(1);
         _update = IsLowPrecision ? LowPrecisionUpdate.KahanSummation : LowPrecisionUpdate.RoundToNearest;
         AllocateParameterCompanion();
@@ -170,7 +170,7 @@ public partial class Optimizer<TRule, T>
         try
         {
             GroupRange[] ranges = _plan.Ranges;
-            if (TRule.PassCount > 1)
+            if (IsMultiPass)
             {
                 StepPasses(t, parameters, gradients);
             }

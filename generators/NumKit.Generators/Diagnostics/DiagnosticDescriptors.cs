@@ -40,9 +40,10 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor PeriodicNotOneBlock = Error("NK0027", "Periodic statements apart", "{0}");
     public static readonly DiagnosticDescriptor ReductionOfNonElement = Error("NK0031", "Reduction of a value that is not per element", "'{0}({1})' reduces a value that is {2}; a reduction runs over per-element values such as w, g, the state or what the equations compute from them");
     public static readonly DiagnosticDescriptor ReductionScopeNotSupported = Error("NK0032", "Reduction scope not compiled yet", "'{0}' reduces over {1}, which this version of the generator does not compile yet; reduce over each tensor (sum, mean, norm, rms, maxabs)");
-    public static readonly DiagnosticDescriptor StateRateNotSupported = Error("NK0033", "State of an unsupported rate", "'{0}' is state, and what it is assigned is {1}; state may be one value per element or one number per step");
+    public static readonly DiagnosticDescriptor StateRateNotSupported = Error("NK0033", "State of an unsupported rate", "'{0}' is state, and what it is assigned is {1}; state may be one value per element, one number per step or one number per group");
     public static readonly DiagnosticDescriptor StateReadAfterReduction = Error("NK0034", "State read before a reduction that needs it", "'{0}' is read here as it was before this step's update, but this is computed after the reduction '{1}', which needs the updated '{0}' (the update has been stored by then); read '{0}' after its update, or reduce a value computed before it");
     public static readonly DiagnosticDescriptor ReassignedWithReductions = Error("NK0035", "Name assigned twice in equations with reductions", "'{0}' is assigned more than once; in equations with reductions, which run in several passes over the elements, each per-element name is assigned once per step");
+    public static readonly DiagnosticDescriptor GroupAndTensorReductions = Error("NK0036", "Group and tensor reductions in one rule", "'{0}' reduces over each tensor, row or column, and '{1}' over the whole group; a rule reduces over the group or over its tensors, not both (its passes run group by group or tensor by tensor)");
     public static readonly DiagnosticDescriptor UnsupportedDeclaration = Error("NK0019", "Unsupported declaration", "The [{2}] type '{0}' cannot be generated: {1}");
 
     /// <summary>The descriptor of a problem kind: NK and the kind's number, four digits.</summary>
@@ -80,6 +81,7 @@ internal static class DiagnosticDescriptors
         ProblemKind.StateRateNotSupported => StateRateNotSupported,
         ProblemKind.StateReadAfterReduction => StateReadAfterReduction,
         ProblemKind.ReassignedWithReductions => ReassignedWithReductions,
+        ProblemKind.GroupAndTensorReductions => GroupAndTensorReductions,
         _ => UnsupportedDeclaration,
     };
 

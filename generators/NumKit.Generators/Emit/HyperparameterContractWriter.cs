@@ -18,7 +18,13 @@ internal static class HyperparameterContractWriter
             w.Line($"static global::NumKit.HyperparameterRange {interfaceName}.RangeOf(string hyperparameter) => hyperparameter switch").Open();
             foreach (DeclaredRange range in contract.Ranges)
             {
-                string initializer = range.MinimumExcluded ? " { MinimumExcluded = true }" : string.Empty;
+                string initializer = (range.MinimumExcluded, range.PositiveInfinityIncluded) switch
+                {
+                    (true, true) => " { MinimumExcluded = true, PositiveInfinityIncluded = true }",
+                    (true, false) => " { MinimumExcluded = true }",
+                    (false, true) => " { PositiveInfinityIncluded = true }",
+                    _ => string.Empty,
+                };
                 string maximumExcluded = range.MaximumExcluded ? ", MaximumExcluded: true" : string.Empty;
                 w.Line($"\"{range.Hyperparameter}\" => new global::NumKit.HyperparameterRange({range.Minimum}, {range.Maximum}{maximumExcluded}){initializer},");
             }

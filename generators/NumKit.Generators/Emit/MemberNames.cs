@@ -17,7 +17,7 @@ internal sealed class MemberNames
     {
         // The struct's own name (C# forbids a member or type parameter of the enclosing type's name), every member
         // the user declared, and every equation name (the per-step struct's fields are named after them).
-        _taken = new HashSet<string>(host.MemberNames) { host.TypeName, "Update", "Equations" };
+        _taken = new HashSet<string>(host.MemberNames) { host.TypeName, "Update", "Equations", "UpdateGroupPass", "FinishGroupPass", "FinishGroupStep", "GroupPassCount", "GroupScratchLength" };
         _taken.UnionWith(plan.Names);
         UpdateCore = Fresh("UpdateCore");
         StepPacked = Fresh("StepPacked");

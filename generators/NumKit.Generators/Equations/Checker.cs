@@ -60,6 +60,17 @@ internal sealed class CheckedSpec
         => Variables.Values.Where(v => v.IsState && v.Rate == rate).OrderBy(v => v.FirstAppearance);
 
     /// <summary>
+    /// The state kept as one number per step of each group (the group's scalar state): per-step state, and per-group
+    /// state (assigned from a group reduction, as Prodigy's d), in order of first appearance.
+    /// </summary>
+    public IEnumerable<Variable> ScalarStates()
+        => Variables.Values.Where(v => v.IsState && v.Rate is Rate.PerStep or Rate.PerGroup).OrderBy(v => v.FirstAppearance);
+
+    /// <summary>Whether the equations reduce over every tensor of the group (<c>groupsum</c>, ...), so a step runs each pass over the whole group.</summary>
+    public bool ReducesOverGroups
+        => Statements.Any(s => s.Value.DescendantsAndSelf().OfType<TypedReduction>().Any(r => r.Reduction.Scope == ReductionScope.Group));
+
+    /// <summary>
     /// The period k of the statements that end <c>every k</c> — a whole number or a float hyperparameter,
     /// the same for all of them — or null when no statement is periodic (or the period is invalid).
     /// </summary>
@@ -139,6 +150,7 @@ internal sealed class Checker
             }
         }
 
+        CheckOneScope(typed);
         PassAnalysis? passes = _problems.Any(p => p.IsError) ? null : PassAnalysis.Analyze(typed, _dialect, _problems);
         return new CheckedSpec(_dialect, typed, _variables) { Period = period, Passes = passes };
     }
@@ -554,10 +566,9 @@ internal sealed class Checker
         {
             Report(ProblemKind.ReductionOfNonElement, call.Span, call.Function, Printer.Print(call.Arguments[0]), Rates.Describe(argument.Rate));
         }
-        else if (reduction.Scope != ReductionScope.Tensor)
+        else if (reduction.Scope is ReductionScope.Row or ReductionScope.Column)
         {
-            Report(ProblemKind.ReductionScopeNotSupported, call.NameSpan, call.Function,
-                reduction.Scope == ReductionScope.Group ? "the whole group" : reduction.Scope == ReductionScope.Row ? "rows" : "columns");
+            Report(ProblemKind.ReductionScopeNotSupported, call.NameSpan, call.Function, reduction.Scope == ReductionScope.Row ? "rows" : "columns");
         }
 
         return new TypedReduction(reduction, argument, call);
@@ -719,11 +730,28 @@ internal sealed class Checker
         }
     }
 
-    // State is kept per element or per step (of each group); a state computed from a per-tensor, row, column or
-    // group value has no place to be kept yet.
+    // A group reduction runs pass by pass over every tensor of the group, a tensor (row, column) reduction over each
+    // tensor in turn: one rule reduces over one of the two, so its passes have one order (NK0036).
+    private void CheckOneScope(List<TypedStatement> typed)
+    {
+        List<TypedReduction> reductions = typed.SelectMany(s => s.Value.DescendantsAndSelf()).OfType<TypedReduction>().ToList();
+        TypedReduction? group = reductions.FirstOrDefault(r => r.Reduction.Scope == ReductionScope.Group);
+        if (group is null)
+        {
+            return;
+        }
+
+        foreach (TypedReduction other in reductions.Where(r => r.Reduction.Scope != ReductionScope.Group))
+        {
+            Report(ProblemKind.GroupAndTensorReductions, ((CallExpr)other.Syntax).NameSpan, other.Reduction.Name, group.Reduction.Name);
+        }
+    }
+
+    // State is kept per element, per step or per group (one number of each group: the group's scalar state, which
+    // Prodigy's d is); a state computed from a per-tensor, row or column value has no place to be kept yet.
     private void CheckStateRates()
     {
-        foreach (Variable variable in _variables.Values.Where(v => v.IsState && v.Rate != Rate.PerStep && v.Rate != Rate.PerElement).OrderBy(v => v.FirstAssignment.Start))
+        foreach (Variable variable in _variables.Values.Where(v => v.IsState && v.Rate != Rate.PerStep && v.Rate != Rate.PerElement && v.Rate != Rate.PerGroup).OrderBy(v => v.FirstAssignment.Start))
         {
             Report(ProblemKind.StateRateNotSupported, variable.FirstAssignment, variable.Name, Rates.Describe(variable.Rate));
         }

@@ -101,7 +101,7 @@ internal sealed class Planner
     // its place in the text gives it, whichever pass runs it.
     private RulePlan RunPasses(PassAnalysis passes)
     {
-        foreach (Variable state in _spec.States(Rate.PerStep))
+        foreach (Variable state in _spec.ScalarStates())
         {
             _currentVersion[state.Name] = 0;
         }
@@ -119,7 +119,10 @@ internal sealed class Planner
                 continue;
             }
 
-            PlanExpr? value = variable.Rate == Rate.PerStep ? LowerStep(statements[i].Value) : null;
+            // A value between passes that reads no reduction (a per-group state's old value times a hyperparameter:
+            // Prodigy's d·lr) is known before the first pass, so it is computed with the per-step statements.
+            bool beforePasses = variable.Rate == Rate.PerStep || passes.PassOf(i) == 0;
+            PlanExpr? value = beforePasses ? LowerStep(statements[i].Value) : null;
             _currentVersion.TryGetValue(statements[i].Target, out int version);
             _currentVersion[statements[i].Target] = versionOf[i] = ++version;
             if (value is not null)
@@ -218,18 +221,19 @@ internal sealed class Planner
         return new RulePlan(
             Names(),
             Slots(Rate.PerElement),
-            Slots(Rate.PerStep),
+            Slots(_spec.ScalarStates()),
             _hyperparameters.Select(h => new HyperparameterRead(h, IsConditionHyperparameter(h))).ToEquatableArray(),
             stepAssignments.ToEquatableArray(),
             EquatableArray<HoistedValue>.Empty,
             EquatableArray<ElementAssignment>.Empty,
-            _spec.States(Rate.PerStep)
+            _spec.ScalarStates()
                 .Where(s => _currentVersion[s.Name] != 0)
                 .Select(s => new ScalarStateWrite(s.Name, _currentVersion[s.Name]))
                 .ToEquatableArray(),
             Output: null,
             Passes: plans.ToEquatableArray(),
-            Reductions: reductions.ToEquatableArray());
+            Reductions: reductions.ToEquatableArray(),
+            ReducesOverGroups: _spec.ReducesOverGroups);
     }
 
     // A state that starts from the parameter takes its value on step 1, in the first pass, before any statement changes w.
@@ -336,8 +340,10 @@ internal sealed class Planner
         => _spec.Statements.SelectMany(s => s.Value.DescendantsAndSelf()).OfType<TypedName>()
             .Any(n => n.Name == name && n.Kind == NameKind.Hyperparameter && n.Type == ValueType.Condition);
 
-    private EquatableArray<StateSlot> Slots(Rate rate)
-        => _spec.States(rate)
+    private EquatableArray<StateSlot> Slots(Rate rate) => Slots(_spec.States(rate));
+
+    private EquatableArray<StateSlot> Slots(IEnumerable<Variable> states)
+        => states
             .Select(s => new StateSlot(
                 s.Name,
                 s.Initializer is null || StartsFromParameter(s) ? null : LowerStep(s.Initializer, initializer: true),

@@ -38,6 +38,7 @@ internal enum ProblemKind
     StateRateNotSupported = 33,
     StateReadAfterReduction = 34,
     ReassignedWithReductions = 35,
+    GroupAndTensorReductions = 36,
 }
 
 /// <summary>One problem in a spec: its kind, where it is in the equations text, and the message arguments.</summary>

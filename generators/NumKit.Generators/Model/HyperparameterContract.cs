@@ -18,4 +18,4 @@ internal sealed record HyperparameterContract(EquatableArray<DeclaredRange> Rang
 /// One declared range, as C# float literals ready to emit (<c>float.MinValue</c>/<c>float.MaxValue</c> for an
 /// unbounded end), with which ends are excluded.
 /// </summary>
-internal sealed record DeclaredRange(string Hyperparameter, string Minimum, string Maximum, bool MinimumExcluded, bool MaximumExcluded);
+internal sealed record DeclaredRange(string Hyperparameter, string Minimum, string Maximum, bool MinimumExcluded, bool MaximumExcluded, bool PositiveInfinityIncluded = false);

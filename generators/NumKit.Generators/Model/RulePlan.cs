@@ -25,6 +25,10 @@ namespace NumKit.Generators.Model;
 /// <paramref name="ElementAssignments"/> are empty: each pass has its own); empty for one pass.
 /// </param>
 /// <param name="Reductions">The reductions the passes accumulate, each once.</param>
+/// <param name="ReducesOverGroups">
+/// The reductions run over every tensor of a parameter group (<c>groupsum</c>, ...): each pass runs over the whole
+/// group before the values between passes are computed, and those values are the group's.
+/// </param>
 internal sealed record RulePlan(
     EquatableArray<string> Names,
     EquatableArray<StateSlot> ElementStates,
@@ -37,7 +41,8 @@ internal sealed record RulePlan(
     PlanStepValue? Output,
     PeriodicSchedule? Period = null,
     EquatableArray<PassPlan> Passes = default,
-    EquatableArray<ReductionSlot> Reductions = default)
+    EquatableArray<ReductionSlot> Reductions = default,
+    bool ReducesOverGroups = false)
 {
     /// <summary>Whether some per-element statements apply only every k steps, so the loop comes in two forms: with them and without.</summary>
     public bool HasPeriodicElementWork => Period is not null && System.Linq.Enumerable.Any(ElementAssignments, a => a.IsPeriodic);

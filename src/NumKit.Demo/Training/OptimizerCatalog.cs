@@ -110,6 +110,7 @@ public static class OptimizerCatalog
         new CatalogOptimizer<Lamb>("lamb", "LAMB", lr => new Lamb { LearningRate = lr }),
         new CatalogOptimizer<Lars>("lars", "LARS", lr => new Lars { LearningRate = lr }),
         new CatalogOptimizer<ScheduleFreeAdamW>("schedulefree-adamw", "Schedule-free AdamW", lr => new ScheduleFreeAdamW { LearningRate = lr }),
+        new CatalogOptimizer<Prodigy>("prodigy", "Prodigy", lr => new Prodigy { LearningRate = lr }),
         new CatalogOptimizer<Lookahead<Adam>>("lookahead-adam", "Lookahead (Adam)", lr => Lookahead.Over(new Adam { LearningRate = lr })),
     ];
 

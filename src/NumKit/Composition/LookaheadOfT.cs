@@ -38,7 +38,7 @@ public struct Lookahead<TInner> : IOptimizerRule<Lookahead<TInner>>
         $"# Lookahead over {typeof(TInner).Name}: its step of w, then every SyncPeriod steps the slow weights\n{TInner.Equations}\n{LookaheadSync.Equations}";
 
     /// <summary>Creates Lookahead over the inner rule's defaults, with k = 5 and α = 0.5.</summary>
-    /// <exception cref="NotSupportedException"><typeparamref name="TInner"/> reduces over each tensor (Lamb, Lars).</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="TInner"/> reduces over each tensor (Lamb, Lars) or over each group (Prodigy).</exception>
     public Lookahead()
     {
         RequireSupportedInner();
@@ -164,6 +164,13 @@ public struct Lookahead<TInner> : IOptimizerRule<Lookahead<TInner>>
     // default-initialised struct) rather than computed wrong.
     private static void RequireSupportedInner()
     {
+        if (TInner.ReducesOverGroups)
+        {
+            throw new NotSupportedException(
+                $"Lookahead<{typeof(TInner).Name}> is not supported: {typeof(TInner).Name} reduces over every tensor of a group ({TInner.PassCount} passes), "
+                + "and Lookahead cannot step such a rule group by group yet.");
+        }
+
         if (TInner.PassCount > 1)
         {
             throw new NotSupportedException(

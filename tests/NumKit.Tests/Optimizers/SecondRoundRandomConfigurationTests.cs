@@ -7,7 +7,7 @@ using NumKit.Tests.Optimizers.SecondRound;
 namespace NumKit.Tests.Optimizers;
 
 /// <summary>
-/// Rprop, Asgd, Lamb, Lars and ScheduleFreeAdamW beyond the golden and extra
+/// Rprop, Asgd, Lamb, Lars, ScheduleFreeAdamW and Prodigy beyond the golden and extra
 /// files: random configurations over layouts of sizes 0 to past two AVX-512 widths (ranks 0 to 4, an empty
 /// tensor, a zero tensor, a tensor without gradient at first), through <c>Optimizer&lt;TRule&gt;</c> and
 /// <c>Step(ParameterSet)</c>, against the hand-written double references (<see cref="ReferenceComparison"/>),
@@ -18,7 +18,7 @@ public class SecondRoundRandomConfigurationTests
     private const int Configurations = 5;
 
     // The element-wise second-round types; another joins with a line here and in Dispatch.
-    private static readonly string[] s_types = { "Rprop", "Asgd", "Lamb", "Lars", "ScheduleFreeAdamW" };
+    private static readonly string[] s_types = { "Rprop", "Asgd", "Lamb", "Lars", "ScheduleFreeAdamW", "Prodigy" };
 
     public static IEnumerable<object[]> Types => s_types.Select(t => new object[] { t });
 
@@ -54,6 +54,13 @@ public class SecondRoundRandomConfigurationTests
         // The comparison can fail: the optimizer runs with LearningRate 10% above the reference's.
         var properties = new Dictionary<string, JsonElement> { ["LearningRate"] = JsonSerializer.SerializeToElement(0.05) };
         var optimizerProperties = new Dictionary<string, double> { ["LearningRate"] = 0.055 };
+        if (type == "Prodigy")
+        {
+            // From d₀ 1e-6 the first 12 steps move w by ~1e-8: start from a d that moves it.
+            properties["D0"] = JsonSerializer.SerializeToElement((double)0.01f);
+            optimizerProperties["D0"] = (double)0.01f;
+        }
+
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => Dispatch(type, new Comparison<double>(type, properties, optimizerProperties, ReferenceComparison.Layout(2), 5, 1e-6)));
     }
 
@@ -83,6 +90,7 @@ public class SecondRoundRandomConfigurationTests
         "Lamb" => visitor.Visit(new Lamb()),
         "Lars" => visitor.Visit(new Lars()),
         "ScheduleFreeAdamW" => visitor.Visit(new ScheduleFreeAdamW()),
+        "Prodigy" => visitor.Visit(new Prodigy()),
         _ => throw new ArgumentException($"'{type}' is not declared yet.", nameof(type)),
     };
 
@@ -110,6 +118,11 @@ public class SecondRoundRandomConfigurationTests
             if (rule is Lars lars && referenceProperties.TryGetValue("Nesterov", out JsonElement nesterov))
             {
                 rule = (TRule)(object)(lars with { Nesterov = nesterov.ValueKind == JsonValueKind.True });
+            }
+
+            if (rule is Prodigy prodigy)
+            {
+                rule = (TRule)(object)ProdigyOptions.With(prodigy, referenceProperties);
             }
 
             return ReferenceComparison.Check<T>(type, layout, referenceProperties, inner: null, l =>

@@ -71,7 +71,8 @@ public sealed class ProdigyReference(IReadOnlyList<TensorSlice> tensors, Prodigy
         double numerator = _numerator * beta3;
         double deltaNumerator = 0, denominator = 0;
         var grad = new double[Count];
-        foreach (TensorSlice tensor in Tensors)
+        // prodigyopt runs this loop only for a group whose lr > 0: at lr 0 nothing decays, D stays 0 and the step ends early.
+        foreach (TensorSlice tensor in lr > 0 ? Tensors : Array.Empty<TensorSlice>())
         {
             double dot = 0, absoluteSum = 0;
             for (int i = tensor.Offset; i < tensor.Offset + tensor.Length; i++)
