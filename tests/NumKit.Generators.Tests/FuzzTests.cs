@@ -18,7 +18,7 @@ public class FuzzTests
     // The first ten are names, which mutations swap for one another.
     private static readonly string[] s_vocabulary = new[] { "w", "g", "t", "m", "v", "s", "x", "LearningRate", "Beta", "Epsilon" }
         .Concat(Functions.Names)
-        .Concat(NumKit.Generators.Equations.Reductions.All.Where(r => r.Scope == ReductionScope.Tensor).Select(r => r.Name)).Concat(new[] { "rowmean", "groupsum" })
+        .Concat(NumKit.Generators.Equations.Reductions.All.Where(r => r.Scope is ReductionScope.Tensor or ReductionScope.Group).Select(r => r.Name)).Concat(new[] { "rowmean" })
         .Concat(new[]
     {
         "Momentum", "init", "keep", "every", "(", ")", "+", "-", "*", "/", "^", "=", "==", "!=", "<", "<=", ">", ">=", "?", ":",
@@ -41,6 +41,9 @@ public class FuzzTests
         "m = Beta * m + (1 - Beta) * g\nv = Beta * v + (1 - Beta) * g^2\nu = m / (sqrt(v) + Epsilon) + Beta * w\nr = if(norm(w) == 0, 1, norm(w) / norm(u))\nw = w - LearningRate * r * u",
         "c = mean(g)\nd = g - c\ns = rms(d)\nw = w - LearningRate * d / (s + Epsilon) + sum(w) * maxabs(g) * 0",
         "m = Beta * m + g\np = p * Beta\ninit p = 1\nw = w - LearningRate * (1 - p) * m / (norm(m) + Epsilon)",
+        "c = groupmean(g)\nd = g - c\ns = grouprms(d)\nw = w - LearningRate * d / (s + Epsilon)",
+        "init peak = 1\npeak = max(peak * Beta, groupmaxabs(g))\nw = w - LearningRate * g / (peak + groupnorm(g) * 0 + Epsilon)",
+        "init x0 = w\ninit d = Epsilon\nm = Beta * m + d * g\nnum = Beta * num + d * groupsum(g * (x0 - w))\nden = groupsum(abs(m))\nd = if(den == 0, d, max(d, num / den))\nw = w - LearningRate * d * m",
     };
 
     // Kernels compiled together: one compilation of a few hundred is far cheaper than as many of one.

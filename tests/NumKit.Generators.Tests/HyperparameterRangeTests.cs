@@ -30,6 +30,19 @@ public class HyperparameterRangeTests
     }
 
     [Fact]
+    public void PositiveInfinityIncluded_admits_an_infinite_default_and_is_written_into_RangeOf()
+    {
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.Rule(Sgd, members: Members(
+            "[HyperparameterRange(1, float.PositiveInfinity, PositiveInfinityIncluded = true)] public float Beta { get; set; } = float.PositiveInfinity;",
+            "[HyperparameterRange(0, float.PositiveInfinity, MinimumExcluded = true, PositiveInfinityIncluded = true)] public float Gamma { get; set; } = 2;")));
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.Errors(output));
+        string source = result.GeneratedSources.Single().SourceText.ToString();
+        Assert.Contains("\"Beta\" => new global::NumKit.HyperparameterRange(1f, float.MaxValue) { PositiveInfinityIncluded = true },", source);
+        Assert.Contains("\"Gamma\" => new global::NumKit.HyperparameterRange(0f, float.MaxValue) { MinimumExcluded = true, PositiveInfinityIncluded = true },", source);
+    }
+
+    [Fact]
     public void A_rule_without_ranges_or_computed_getters_gets_no_extra_members()
     {
         (GeneratorRunResult result, _) = GeneratorHarness.Run(GeneratorHarness.Rule(Sgd, members: Members("public float Beta { get; set; }")));
@@ -53,6 +66,9 @@ public class HyperparameterRangeTests
     [InlineData("[[|HyperparameterRange(0.5f, 0.5f, MaximumExcluded = true)|]] public float Beta { get; set; }", "no value is in it")]
     [InlineData("[[|HyperparameterRange(float.PositiveInfinity, float.PositiveInfinity)|]] public float Beta { get; set; }", "no finite value")]
     [InlineData("[[|HyperparameterRange(0, 1)|]] public float Beta { get; set; } = 1.5f;", "initial value 1.5 is outside it")]
+    [InlineData("[[|HyperparameterRange(0, float.PositiveInfinity)|]] public float Beta { get; set; } = float.PositiveInfinity;", "is outside it")]
+    [InlineData("[[|HyperparameterRange(0, 10, PositiveInfinityIncluded = true)|]] public float Beta { get; set; }", "needs a range without an upper bound")]
+    [InlineData("[[|HyperparameterRange(0, float.PositiveInfinity, MaximumExcluded = true, PositiveInfinityIncluded = true)|]] public float Beta { get; set; }", "needs a range without an upper bound")]
     [InlineData("[[|HyperparameterRange(0, 1, MinimumExcluded = true)|]] public float Beta { get; set; } = 0;", "initial value 0 is outside it")]
     [InlineData("public float Beta { get; set; }\n[[|HyperparameterRange(0, 1)|]] public bool Flag { get; set; }", "not a hyperparameter")]
     [InlineData("public float Beta { get; set; }\n[[|HyperparameterRange(0, 1)|]] public double Momentum { get; set; }", "not a hyperparameter")]

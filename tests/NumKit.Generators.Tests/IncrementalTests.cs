@@ -13,9 +13,13 @@ public class IncrementalTests
     // A rule with a reduction: several passes, reductions and values between passes in its plan.
     private const string Reducing = "m = Beta * m + (1 - Beta) * g\nw = w - LearningRate * m / (norm(m) + Epsilon)";
 
+    // A rule that reduces over the group, with per-group state: its plan has group values and per-group scalar state.
+    private const string GroupReducing = "init peak = 1\nm = Beta * m + (1 - Beta) * g\npeak = max(peak * Beta, groupmaxabs(m))\nw = w - LearningRate * m / (peak + groupnorm(g) + Epsilon)";
+
     [Theory]
     [InlineData(Equations)]
     [InlineData(Reducing)]
+    [InlineData(GroupReducing)]
     public void A_second_run_with_nothing_changed_is_cached(string equations)
     {
         CSharpCompilation compilation = GeneratorHarness.Compile(GeneratorHarness.Rule(equations));
@@ -29,6 +33,7 @@ public class IncrementalTests
     [Theory]
     [InlineData(Equations)]
     [InlineData(Reducing)]
+    [InlineData(GroupReducing)]
     public void An_unrelated_edit_leaves_the_spec_unchanged(string equations)
     {
         CSharpCompilation compilation = GeneratorHarness.Compile(GeneratorHarness.Rule(equations), "namespace User; public class Other { }");
@@ -47,6 +52,7 @@ public class IncrementalTests
     [Theory]
     [InlineData(Equations)]
     [InlineData(Reducing)]
+    [InlineData(GroupReducing)]
     public void An_edit_in_the_rule_file_that_keeps_the_equations_is_unchanged(string equations)
     {
         CSharpCompilation compilation = GeneratorHarness.Compile(GeneratorHarness.Rule(equations));
@@ -62,6 +68,7 @@ public class IncrementalTests
     [Theory]
     [InlineData(Equations)]
     [InlineData(Reducing)]
+    [InlineData(GroupReducing)]
     public void An_equation_edit_regenerates(string equations)
     {
         CSharpCompilation compilation = GeneratorHarness.Compile(GeneratorHarness.Rule(equations));
@@ -102,14 +109,15 @@ public class IncrementalTests
             GeneratorHarness.Rule("init s = 1\ns = s * Beta\nunused = g\nw = w - LearningRate * s * g", name: "Scalar"),
             GeneratorHarness.Rule("w = w - LearningRate * g\nn = n + 1 every Beta\nkeep a = a + (w - a) / n every Beta", name: "Periodic"),
 
-            GeneratorHarness.Rule(Reducing, name: "Reduces"));
+            GeneratorHarness.Rule(Reducing, name: "Reduces"),
+            GeneratorHarness.Rule(GroupReducing, name: "ReducesOverGroups"));
         GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
 
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         // Roslyn's own steps inside ForAttributeWithMetadataName hold syntax by design; ours must not.
         // (The source-output step's values are Roslyn's: the diagnostics we report carry their locations.)
         IEnumerable<object> values = result.TrackedSteps[OptimizerGenerator.TrackingNames.Spec].SelectMany(s => s.Outputs).Select(o => o.Value);
-        Assert.Equal(5, values.Count());
+        Assert.Equal(6, values.Count());
         foreach (object value in values)
         {
             AssertHoldsNoCompilerObjects(value, new HashSet<object>(ReferenceEqualityComparer.Instance), "output");
