@@ -53,7 +53,7 @@ public unsafe partial class Optimizer<TRule, T>
                 ValueCount = values.Length,
                 Partials = partialsp,
             };
-            WorkerTeam.Shared.Run(&RunSlice, &job, slices, Math.Min(threads, slices));
+            WorkerTeam.Shared.Run(&RunSlice, &job, slices, Math.Min(threads, slices), work: w.Length);
         }
     }
 

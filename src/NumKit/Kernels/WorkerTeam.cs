@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Numerics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -25,8 +26,18 @@ namespace NumKit.Kernels;
 /// A worker can still be preempted in the middle of a part it has started (a process spinning on its core gets
 /// the core for a whole time slice), and a part cannot be taken back: the caller waits. After such a wait the
 /// team backs off — the next jobs run on the caller alone, twice as many after each repeated wait, up to 256 —
-/// so under lasting contention a split job costs about what one thread does, and it splits again as soon as a
-/// job runs without such a wait.
+/// and it splits again as soon as a job runs without such a wait.
+/// </para>
+/// <para>
+/// That back-off answers a wait in every job, not one in every few: under lasting contention (a thread spinning on
+/// every other core, so the worker shares a core and is preempted every few jobs) the jobs between two waits
+/// reset it, and the waits — a scheduler time slice each, longer than a whole 1 Mi step — cost more than the
+/// split saves. So a job that says how much work it is (<c>work</c>) is also timed: per size of job (a power of
+/// two of work), the team keeps a running mean of what a unit of work costs split (waits included) and on the
+/// caller alone, and runs jobs of that size the cheaper way. While splitting it runs one job in
+/// <see cref="AloneSampleInterval"/> alone to keep the second mean current (under 1% of the split's gain); while
+/// running alone it tries a split after 2, 4, … up to 256 jobs. Which thread runs a part never changes its
+/// result, so none of this changes the bits, only the time.
 /// </para>
 /// <para>
 /// A worker that finishes a job spins for <see cref="SpinTime"/> waiting for the next one, so back-to-back
@@ -96,6 +107,13 @@ internal sealed unsafe class WorkerTeam
     private int _soloJobsLeft;
     private int _backOff = 1;
 
+    /// <summary>While splitting jobs of one size, one in this many runs on the caller alone to time it.</summary>
+    public const int AloneSampleInterval = 128;
+
+    // What a unit of work costs split and alone, per size of job: index log2(work). Touched only by the thread that
+    // holds _busy, so plain fields; allocated once with the team (a step allocates nothing).
+    private readonly JobCosts[] _costs = new JobCosts[64];
+
     // Internal so tests can make a team of their own; NumKit uses Shared.
     internal WorkerTeam(int workerCount)
     {
@@ -162,7 +180,14 @@ internal sealed unsafe class WorkerTeam
     /// <paramref name="parts"/> is less than 1 or more than 65,535, or <paramref name="threads"/> is less than 1
     /// or more than <see cref="ThreadCount"/>.
     /// </exception>
-    public void Run(delegate*<void*, int, void> body, void* context, int parts, int threads)
+    public void Run(delegate*<void*, int, void> body, void* context, int parts, int threads) => Run(body, context, parts, threads, work: 0);
+
+    /// <summary>
+    /// Runs a job as the overload without <paramref name="work"/> does, saying how much work it is
+    /// (elements, or any unit proportional to its time; 0 for unknown): the team then times jobs of this size split
+    /// and on the caller alone and runs them the cheaper way (see the remarks on the class).
+    /// </summary>
+    public void Run(delegate*<void*, int, void> body, void* context, int parts, int threads, long work)
     {
         if (parts < 1 || parts > MaxParts)
         {
@@ -180,13 +205,18 @@ internal sealed unsafe class WorkerTeam
             return;
         }
 
-        if (_soloJobsLeft > 0)
+        // _busy is ours from here, so the back-off and the costs are race-free.
+        int size = work > 0 ? 63 - BitOperations.LeadingZeroCount((ulong)work) : -1;
+        if (RunsAlone(size))
         {
-            // Backing off after a preempted worker (see _soloJobsLeft); _busy is ours, so this is race-free.
-            _soloJobsLeft--;
             try
             {
+                long began = Stopwatch.GetTimestamp();
                 RunAllHere(body, context, parts);
+                if (size >= 0)
+                {
+                    _costs[size].RecordAlone((double)(Stopwatch.GetTimestamp() - began) / work);
+                }
             }
             finally
             {
@@ -203,6 +233,7 @@ internal sealed unsafe class WorkerTeam
             _failure = null;
             _vectorLimit = VectorPaths.RawLimit;
             Volatile.Write(ref _finished, 0);
+            long published = Stopwatch.GetTimestamp();
 
             // Publish: the exchanges are full fences, so a worker that sees the new ticket sees the job and its
             // claims, and (Dekker-style, against the worker's exchange on its sleeping flag) a worker about to
@@ -242,7 +273,12 @@ internal sealed unsafe class WorkerTeam
                 spin.SpinOnce(sleep1Threshold: -1);
             }
 
-            AdjustBackOff(callerParts, claimed - started, Stopwatch.GetTimestamp() - claimed);
+            long ended = Stopwatch.GetTimestamp();
+            AdjustBackOff(callerParts, claimed - started, ended - claimed);
+            if (size >= 0)
+            {
+                _costs[size].RecordSplit((double)(ended - published) / work);
+            }
 
             (callerFailure ?? _failure)?.Throw();
         }
@@ -252,6 +288,19 @@ internal sealed unsafe class WorkerTeam
             _context = null;
             Volatile.Write(ref _busy, 0);
         }
+    }
+
+    // Whether the next job runs on the caller alone: backing off after a preempted worker, or jobs of this size
+    // (-1: not given) cost less alone.
+    private bool RunsAlone(int size)
+    {
+        if (_soloJobsLeft > 0)
+        {
+            _soloJobsLeft--;
+            return true;
+        }
+
+        return size >= 0 && _costs[size].NextRunsAlone();
     }
 
     // After a split job: a wait longer than two of the caller's own parts means a worker held a part while it
@@ -323,6 +372,88 @@ internal sealed unsafe class WorkerTeam
         }
 
         failure?.Throw();
+    }
+
+    /// <summary>What a unit of work of one size of job costs split and alone, and which way such jobs run now.</summary>
+    private struct JobCosts
+    {
+        // Running means weigh the last ~8 samples: long enough that a wait every few jobs is in the split's mean,
+        // short enough to follow a machine whose load changes.
+        private const double Weight = 1.0 / 8;
+
+        // Mean ticks per unit of work: 0 until the first sample.
+        private double _split;
+        private double _alone;
+
+        // Which way jobs of this size run, and when the other way is timed next: a split job after _interval
+        // jobs alone, or a job alone after AloneSampleInterval split jobs (the second job of this size is the first
+        // one alone). _interval doubles with every split tried (up to MaxBackOff) and is kept when the split wins
+        // for a few jobs and loses again — under lasting contention it would otherwise start over at 2 after every
+        // wait; it starts over only after AloneSampleInterval split jobs in a row.
+        private bool _timedSplit;
+        private bool _preferAlone;
+        private int _count;
+        private int _interval;
+
+        public bool NextRunsAlone()
+        {
+            _count++;
+            if (_preferAlone)
+            {
+                if (_count < _interval)
+                {
+                    return true;
+                }
+
+                _count = 0;
+                _interval = Math.Min(2 * _interval, MaxBackOff);
+                return false;
+            }
+
+            if (_count >= AloneSampleInterval || (_alone == 0 && _split != 0))
+            {
+                _count = 0;
+                _interval = 0;
+                return true;
+            }
+
+            return false;
+        }
+
+        public void RecordSplit(double ticksPerUnit)
+        {
+            // The first split job of a size is not timed: it may have started the team's threads.
+            if (!_timedSplit)
+            {
+                _timedSplit = true;
+                return;
+            }
+
+            _split = _split == 0 ? ticksPerUnit : _split + (Weight * (ticksPerUnit - _split));
+            Choose();
+        }
+
+        public void RecordAlone(double ticksPerUnit)
+        {
+            _alone = _alone == 0 ? ticksPerUnit : _alone + (Weight * (ticksPerUnit - _alone));
+            Choose();
+        }
+
+        private void Choose()
+        {
+            if (_split == 0 || _alone == 0)
+            {
+                return;
+            }
+
+            bool alone = _split > _alone;
+            if (alone != _preferAlone)
+            {
+                _preferAlone = alone;
+                _count = 0;
+                _interval = Math.Max(_interval, 2);
+            }
+        }
     }
 
     private sealed class Worker
