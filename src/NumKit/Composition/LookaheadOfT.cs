@@ -38,10 +38,8 @@ public struct Lookahead<TInner> : IOptimizerRule<Lookahead<TInner>>
         $"# Lookahead over {typeof(TInner).Name}: its step of w, then every SyncPeriod steps the slow weights\n{TInner.Equations}\n{LookaheadSync.Equations}";
 
     /// <summary>Creates Lookahead over the inner rule's defaults, with k = 5 and α = 0.5.</summary>
-    /// <exception cref="NotSupportedException"><typeparamref name="TInner"/> reduces over each tensor (Lamb, Lars) or over each group (Prodigy).</exception>
     public Lookahead()
     {
-        RequireSupportedInner();
         Inner = new TInner();
     }
 
@@ -126,6 +124,7 @@ public struct Lookahead<TInner> : IOptimizerRule<Lookahead<TInner>>
 
     static void IOptimizerRule<Lookahead<TInner>>.Step(in Lookahead<TInner> rule, int t, Span<float> w, ReadOnlySpan<float> g, Span<float> state, int stateStride, Span<double> scalarState)
     {
+        RequireOnePass();
         Span<float> slow = Prepare(in rule, t, w, g, state, stateStride);
         TInner.Step(rule.Inner, t, w, g, state, stateStride, scalarState);
         LookaheadSync.Update(Sync(in rule), t, w, g, slow);
@@ -133,17 +132,61 @@ public struct Lookahead<TInner> : IOptimizerRule<Lookahead<TInner>>
 
     static void IOptimizerRule<Lookahead<TInner>>.Step(in Lookahead<TInner> rule, int t, Span<double> w, ReadOnlySpan<double> g, Span<double> state, int stateStride, Span<double> scalarState)
     {
+        RequireOnePass();
         Span<double> slow = Prepare(in rule, t, w, g, state, stateStride);
         TInner.Step(rule.Inner, t, w, g, state, stateStride, scalarState);
         LookaheadSync.Update(Sync(in rule), t, w, g, slow);
     }
 
+    // An inner rule that reduces (over each tensor: Lamb, Lars; over each group: Prodigy) is stepped pass by pass, as
+    // Optimizer<TRule> steps it: each pass is the inner rule's over the same slice, and after the inner rule's last
+    // pass over a slice (nothing reads its w after that) the periodic half runs over it. The slow weights start from
+    // w₀ in pass 1, before any pass changes w.
+    static int IOptimizerRule<Lookahead<TInner>>.PassCount => TInner.PassCount;
+
+    static int IOptimizerRule<Lookahead<TInner>>.ReductionCount => TInner.ReductionCount;
+
+    static int IOptimizerRule<Lookahead<TInner>>.TensorValueCount => TInner.TensorValueCount;
+
+    static bool IOptimizerRule<Lookahead<TInner>>.ReducesOverGroups => TInner.ReducesOverGroups;
+
+    static void IOptimizerRule<Lookahead<TInner>>.StepPass(int pass, in Lookahead<TInner> rule, int t, Span<float> w, ReadOnlySpan<float> g, Span<float> state, int stateStride, ReadOnlySpan<double> scalarState, ReadOnlySpan<double> tensorValues, Span<double> partials)
+    {
+        Span<float> slow = Prepare(in rule, t, w, g, state, stateStride, startSlow: pass == 1);
+        TInner.StepPass(pass, rule.Inner, t, w, g, state, stateStride, scalarState, tensorValues, partials);
+        if (pass == TInner.PassCount)
+        {
+            LookaheadSync.Update(Sync(in rule), t, w, g, slow);
+        }
+    }
+
+    static void IOptimizerRule<Lookahead<TInner>>.StepPass(int pass, in Lookahead<TInner> rule, int t, Span<double> w, ReadOnlySpan<double> g, Span<double> state, int stateStride, ReadOnlySpan<double> scalarState, ReadOnlySpan<double> tensorValues, Span<double> partials)
+    {
+        Span<double> slow = Prepare(in rule, t, w, g, state, stateStride, startSlow: pass == 1);
+        TInner.StepPass(pass, rule.Inner, t, w, g, state, stateStride, scalarState, tensorValues, partials);
+        if (pass == TInner.PassCount)
+        {
+            LookaheadSync.Update(Sync(in rule), t, w, g, slow);
+        }
+    }
+
+    static void IOptimizerRule<Lookahead<TInner>>.FoldPartials(int pass, ReadOnlySpan<double> partials, int chunks, Span<double> sums)
+        => TInner.FoldPartials(pass, partials, chunks, sums);
+
+    static void IOptimizerRule<Lookahead<TInner>>.FinishPass(int pass, in Lookahead<TInner> rule, int t, int count, ReadOnlySpan<double> scalarState, ReadOnlySpan<double> sums, Span<double> tensorValues)
+        => TInner.FinishPass(pass, rule.Inner, t, count, scalarState, sums, tensorValues);
+
+    static void IOptimizerRule<Lookahead<TInner>>.FinishStep(in Lookahead<TInner> rule, int t, Span<double> scalarState)
+        => TInner.FinishStep(rule.Inner, t, scalarState);
+
+    static void IOptimizerRule<Lookahead<TInner>>.FinishGroupStep(in Lookahead<TInner> rule, int t, ReadOnlySpan<double> groupValues, Span<double> scalarState)
+        => TInner.FinishGroupStep(rule.Inner, t, groupValues, scalarState);
+
     // Checks what the inner kernel cannot see (the slow buffer, the period) before anything is written, and on the
     // first step starts the slow weights at w₀ — before the inner step changes w.
-    private static Span<T> Prepare<T>(in Lookahead<TInner> rule, int t, Span<T> w, ReadOnlySpan<T> g, Span<T> state, int stateStride)
+    private static Span<T> Prepare<T>(in Lookahead<TInner> rule, int t, Span<T> w, ReadOnlySpan<T> g, Span<T> state, int stateStride, bool startSlow = true)
     {
         int inner = TInner.StateNames.Count;
-        RequireSupportedInner();
         KernelGuard.RequireStep(t);
         KernelGuard.RequireLength(g.Length, w.Length, "g");
         KernelGuard.RequirePackedState(state.Length, inner + 1, w.Length, stateStride, nameof(state));
@@ -151,7 +194,7 @@ public struct Lookahead<TInner> : IOptimizerRule<Lookahead<TInner>>
         Span<T> slow = state.Slice(inner * stateStride, w.Length);
         KernelGuard.RequireDisjoint<T>(w, slow, "w", "slow");
         KernelGuard.RequireDisjoint<T>(g, slow, "g", "slow");
-        if (t == 1)
+        if (t == 1 && startSlow)
         {
             w.CopyTo(slow);
         }
@@ -159,23 +202,14 @@ public struct Lookahead<TInner> : IOptimizerRule<Lookahead<TInner>>
         return slow;
     }
 
-    // Lookahead steps its inner rule over the whole range it is given, so a rule that reduces over each tensor
-    // (Lamb, Lars) would take its norms across tensors: refused when the rule is made (and by the kernel, for a
-    // default-initialised struct) rather than computed wrong.
-    private static void RequireSupportedInner()
+    // The one-call Step of an inner rule that reduces would run its reductions over the whole range it is given
+    // (across tensors): Optimizer<TRule> steps such a Lookahead pass by pass instead (StepPass), and its Step refuses.
+    private static void RequireOnePass()
     {
-        if (TInner.ReducesOverGroups)
+        if (TInner.PassCount > 1 || TInner.ReducesOverGroups)
         {
             throw new NotSupportedException(
-                $"Lookahead<{typeof(TInner).Name}> is not supported: {typeof(TInner).Name} reduces over every tensor of a group ({TInner.PassCount} passes), "
-                + "and Lookahead cannot step such a rule group by group yet.");
-        }
-
-        if (TInner.PassCount > 1)
-        {
-            throw new NotSupportedException(
-                $"Lookahead<{typeof(TInner).Name}> is not supported: {typeof(TInner).Name} reduces over each tensor ({TInner.PassCount} passes), "
-                + "and Lookahead cannot step such a rule tensor by tensor yet.");
+                $"Lookahead<{typeof(TInner).Name}>.Step: {typeof(TInner).Name} reduces over each tensor or group in {TInner.PassCount} passes; step it with Optimizer<TRule>, which runs StepPass.");
         }
     }
 
