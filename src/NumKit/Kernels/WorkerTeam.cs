@@ -114,6 +114,12 @@ internal sealed unsafe class WorkerTeam
     // holds _busy, so plain fields; allocated once with the team (a step allocates nothing).
     private readonly JobCosts[] _costs = new JobCosts[64];
 
+    // 1 while the caller runs jobs alone: idle workers sleep at once instead of spinning for the next job, so they
+    // do not take a core from the caller (on two cores with a busy thread, a spinning worker costs the caller a
+    // third of its time) — which would also make the jobs timed alone look dearer than they are. A split job
+    // clears it, and wakes the workers as always.
+    private int _runningAlone;
+
     // Internal so tests can make a team of their own; NumKit uses Shared.
     internal WorkerTeam(int workerCount)
     {
@@ -211,6 +217,7 @@ internal sealed unsafe class WorkerTeam
         {
             try
             {
+                Volatile.Write(ref _runningAlone, 1);
                 long began = Stopwatch.GetTimestamp();
                 RunAllHere(body, context, parts);
                 if (size >= 0)
@@ -233,6 +240,7 @@ internal sealed unsafe class WorkerTeam
             _failure = null;
             _vectorLimit = VectorPaths.RawLimit;
             Volatile.Write(ref _finished, 0);
+            Volatile.Write(ref _runningAlone, 0);
             long published = Stopwatch.GetTimestamp();
 
             // Publish: the exchanges are full fences, so a worker that sees the new ticket sees the job and its
@@ -377,17 +385,19 @@ internal sealed unsafe class WorkerTeam
     /// <summary>What a unit of work of one size of job costs split and alone, and which way such jobs run now.</summary>
     private struct JobCosts
     {
-        // Running means weigh the last ~8 samples: long enough that a wait every few jobs is in the split's mean,
-        // short enough to follow a machine whose load changes.
-        private const double Weight = 1.0 / 8;
+        // Running means weigh the last ~8 samples (plain means of the first 8): long enough that a wait every few
+        // jobs is in the split's mean, short enough to follow a machine whose load changes.
+        private const int Samples = 8;
 
-        // Mean ticks per unit of work: 0 until the first sample.
+        // Mean ticks per unit of work, and how many samples each has had (0: none yet).
         private double _split;
         private double _alone;
+        private int _splitSamples;
+        private int _aloneSamples;
 
         // Which way jobs of this size run, and when the other way is timed next: a split job after _interval
-        // jobs alone, or a job alone after AloneSampleInterval split jobs (the second job of this size is the first
-        // one alone). _interval doubles with every split tried (up to MaxBackOff) and is kept when the split wins
+        // jobs alone, or a job alone after AloneSampleInterval split jobs (after 1, 2, 4 … for the first ones).
+        // _interval doubles with every split tried (up to MaxBackOff) and is kept when the split wins
         // for a few jobs and loses again — under lasting contention it would otherwise start over at 2 after every
         // wait; it starts over only after AloneSampleInterval split jobs in a row.
         private bool _timedSplit;
@@ -410,10 +420,17 @@ internal sealed unsafe class WorkerTeam
                 return false;
             }
 
-            if (_count >= AloneSampleInterval || (_alone == 0 && _split != 0))
+            // The first samples alone come sooner (after 1, 2, 4 … split jobs), so a first sample taken cold does
+            // not decide for the next AloneSampleInterval jobs.
+            int due = Math.Min(AloneSampleInterval, 1 << Math.Min(_aloneSamples, 30));
+            if (_splitSamples != 0 && _count >= due)
             {
                 _count = 0;
-                _interval = 0;
+                if (due == AloneSampleInterval)
+                {
+                    _interval = 0;
+                }
+
                 return true;
             }
 
@@ -429,19 +446,29 @@ internal sealed unsafe class WorkerTeam
                 return;
             }
 
-            _split = _split == 0 ? ticksPerUnit : _split + (Weight * (ticksPerUnit - _split));
+            _splitSamples++;
+            _split += (ticksPerUnit - _split) / Math.Min(_splitSamples, Samples);
             Choose();
         }
 
         public void RecordAlone(double ticksPerUnit)
         {
-            _alone = _alone == 0 ? ticksPerUnit : _alone + (Weight * (ticksPerUnit - _alone));
+            // A job alone that took over four times the mean had the caller preempted: splitting would not have
+            // avoided that, and one such sample among the few taken while splitting would hold the mean up for
+            // hundreds of jobs.
+            if (_aloneSamples != 0)
+            {
+                ticksPerUnit = Math.Min(ticksPerUnit, 4 * _alone);
+            }
+
+            _aloneSamples++;
+            _alone += (ticksPerUnit - _alone) / Math.Min(_aloneSamples, Samples);
             Choose();
         }
 
         private void Choose()
         {
-            if (_split == 0 || _alone == 0)
+            if (_splitSamples == 0 || _aloneSamples == 0)
             {
                 return;
             }
@@ -527,7 +554,7 @@ internal sealed unsafe class WorkerTeam
                     return ticket;
                 }
 
-                if (Stopwatch.GetTimestamp() < deadline)
+                if (Stopwatch.GetTimestamp() < deadline && Volatile.Read(ref _team._runningAlone) == 0)
                 {
                     spin.SpinOnce(sleep1Threshold: -1);
                     continue;
