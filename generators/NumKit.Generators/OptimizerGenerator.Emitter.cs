@@ -92,6 +92,10 @@ public sealed partial class OptimizerGenerator
         private readonly Dictionary<string, string> _publicNames = new();
         private readonly Dictionary<string, string> _refs = new();
 
+        // The stored kernel's spans (a StoredSpan each, named after the equation's name) and its current run.
+        private readonly Dictionary<string, string> _stored = new();
+        private readonly string _run;
+
         public RuleWriter(IndentedWriter writer, RuleHost spec, RulePlan plan)
         {
             _w = writer;
@@ -110,6 +114,13 @@ public sealed partial class OptimizerGenerator
             {
                 _refs[identifier] = _names.Fresh(identifier.TrimStart('@') + "Ref");
             }
+
+            foreach ((string _, string identifier) in _spans)
+            {
+                _stored[identifier] = _names.Fresh(identifier.TrimStart('@') + "Stored");
+            }
+
+            _run = _names.Fresh("run");
 
             // The raw kernels' parameters read as C#: camelCase of the state's name (mu_product -> muProduct, V -> v).
             var taken = new HashSet<string> { "rule", "t", Language.Parameter, Language.Gradient };
@@ -162,7 +173,9 @@ public sealed partial class OptimizerGenerator
             }
 
             WriteUpdateCore();
-            WriteSweep();
+            WriteSweep(stored: false);
+            WriteStoredKernel();
+            WriteSweep(stored: true);
             WritePerStepStruct();
             _w.Close();
         }
@@ -421,7 +434,7 @@ public sealed partial class OptimizerGenerator
 
             _w.Line();
             WriteDue();
-            WritePerStepWork();
+            WritePerStepWork(_t);
 
             _w.Line("// Widest vectors first; each width stops where a whole vector no longer fits and the next");
             _w.Line("// takes over, down to one element at a time. Every width computes the same bits.");
@@ -432,44 +445,106 @@ public sealed partial class OptimizerGenerator
                 _w.Line($"ref {_t} {_refs[id]} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({id});");
             }
 
-            if (!_plan.HasPeriodicElementWork)
-            {
-                WriteSweepCalls(phase: null);
-            }
-            else
-            {
-                // Decided once per step: the loop with the periodic statements, or without them (and without
-                // loading or storing what only they use), each a specialization of one Sweep.
-                _w.Line($"if ({_names.Due})").Open();
-                _w.Line($"// A step of 'every {_plan.Period!.Text}': the loop with the periodic statements.");
-                WriteSweepCalls($"{Kernels}.DueStep");
-                _w.Close();
-                _w.Line("else").Open();
-                _w.Line("// Any other step: the loop without them.");
-                WriteSweepCalls($"{Kernels}.OrdinaryStep");
-                _w.Close();
-            }
-
+            WriteSweepChoice(stored: false);
             _w.Close();
             _w.Line();
         }
 
+        // The sweeps of one step: at each width; for a rule with periodic statements, the loop with them or without.
+        private void WriteSweepChoice(bool stored)
+        {
+            if (!_plan.HasPeriodicElementWork)
+            {
+                WriteSweepCalls(phase: null, stored);
+                return;
+            }
+
+            // Decided once per step: the loop with the periodic statements, or without them (and without
+            // loading or storing what only they use), each a specialization of one Sweep.
+            _w.Line($"if ({_names.Due})").Open();
+            _w.Line($"// A step of 'every {_plan.Period!.Text}': the loop with the periodic statements.");
+            WriteSweepCalls($"{Kernels}.DueStep", stored);
+            _w.Close();
+            _w.Line("else").Open();
+            _w.Line("// Any other step: the loop without them.");
+            WriteSweepCalls($"{Kernels}.OrdinaryStep", stored);
+            _w.Close();
+        }
+
         // The widths, widest first; each call ends where the next width takes over.
-        private void WriteSweepCalls(string? phase)
+        private void WriteSweepCalls(string? phase, bool stored)
         {
             string sweepArguments = string.Join(", ", new[] { "index", "length" }
                 .Concat(_plan.Hoisted.Count > 0 ? new[] { "in perStep" } : new string[0])
-                .Concat(_spans.Select(s => "ref " + _refs[s.Identifier])));
+                .Concat(_spans.Select(s => stored ? _stored[s.Identifier] : "ref " + _refs[s.Identifier])));
             string phaseArgument = phase is null ? string.Empty : ", " + phase;
+            string t = stored ? "float" : _t;
+            string sweep = stored ? _m.SweepStored : _m.Sweep;
+            string element = stored ? string.Empty : t + ", ";
+            string storages = stored ? $", {_m.TW}, {_m.TG}, {_m.TS}" : string.Empty;
             foreach (string width in new[] { "Simd512", "Simd256", "Simd128" })
             {
-                _w.Line($"if ({Kernels}.{width}<{_t}>.IsEnabled)").Open();
-                _w.Line($"index = {_m.Sweep}<{_t}, global::System.Runtime.Intrinsics.Vector{width.Substring(4)}<{_t}>, {Kernels}.{width}<{_t}>{phaseArgument}>({sweepArguments});");
+                _w.Line($"if ({Kernels}.{width}<{t}>.IsEnabled)").Open();
+                _w.Line($"index = {sweep}<{element}global::System.Runtime.Intrinsics.Vector{width.Substring(4)}<{t}>, {Kernels}.{width}<{t}>{storages}{phaseArgument}>({sweepArguments});");
                 _w.Close();
                 _w.Line();
             }
 
-            _w.Line($"{_m.Sweep}<{_t}, {_t}, {Kernels}.Scalar<{_t}>{phaseArgument}>({sweepArguments});");
+            _w.Line($"{sweep}<{element}{t}, {Kernels}.Scalar<{t}>{storages}{phaseArgument}>({sweepArguments});");
+        }
+
+        // The kernel the optimizer runs over compact state and 16-bit parameters: the same per-step work as UpdateCore,
+        // done once per call, then the one loop over each run of parameters the runtime hands out, every span loaded
+        // and stored through its storage (a load widens to float, a store rounds back), so no element makes a round
+        // trip through a float copy.
+        private void WriteStoredKernel()
+        {
+            string storageConstraint = $"struct, {Kernels}.IElementStorage";
+            _w.Line($"static bool {_interface}.HasStoredKernel => true;");
+            _w.Line();
+            _w.Line($"static void {_interface}.StepStored<{_m.TW}, {_m.TG}, {_m.TS}>(in {_type} rule, int t, ref {Kernels}.StoredRuns runs, global::System.Span<double> scalarState)").Open();
+            _w.Line($"{Kernels}.KernelGuard.RequireScalarState(scalarState.Length, {_plan.ScalarStates.Count}, nameof(scalarState));");
+            var arguments = new List<string> { "in rule", "t", "ref runs" };
+            arguments.AddRange(_plan.ScalarStates.Select((_, i) => $"ref scalarState[{i}]"));
+            _w.Line($"{_m.StepStoredCore}<{_m.TW}, {_m.TG}, {_m.TS}>({string.Join(", ", arguments)});");
+            _w.Close();
+            _w.Line();
+
+            var parameters = new List<string> { $"in {_type} rule", "int t", $"ref {Kernels}.StoredRuns runs" };
+            parameters.AddRange(_plan.ScalarStates.Select(s => $"ref double {Id(s)}"));
+            _w.Line("/// <summary>");
+            _w.Line("/// The kernel over stored spans: per-step values once, then each run of parameters the runtime hands out,");
+            _w.Line($"/// loaded and stored as {_m.TW} (parameters), {_m.TG} (gradients) and {_m.TS} (state) say, at each vector width.");
+            _w.Line("/// </summary>");
+            _w.Line(AggressiveOptimization);
+            _w.Line($"private static void {_m.StepStoredCore}<{_m.TW}, {_m.TG}, {_m.TS}>({string.Join(", ", parameters)})");
+            _w.Indent();
+            _w.Line($"where {_m.TW} : {storageConstraint}").Line($"where {_m.TG} : {storageConstraint}").Line($"where {_m.TS} : {storageConstraint}");
+            _w.Unindent();
+            _w.Open();
+            _w.Line($"{Kernels}.KernelGuard.RequireStep(t);");
+            if (_plan.Period?.Period is PlanHyperparameter periodProperty)
+            {
+                _w.Line($"{Kernels}.KernelGuard.RequirePeriod(rule.{periodProperty.Name}, \"{periodProperty.Name}\");");
+            }
+
+            _w.Line();
+            WriteDue();
+            WritePerStepWork("float");
+            _w.Line("// Each run is a stretch of parameters; its spans are where each buffer's elements are stored.");
+            _w.Line($"while (runs.Next(out {Kernels}.StoredRun {_run}))").Open();
+            _w.Line($"nuint length = {_run}.Length;");
+            _w.Line("nuint index = 0;");
+            for (int i = 0; i < _spans.Count; i++)
+            {
+                string source = i == 0 ? "Parameters" : i == 1 ? "Gradients" : $"State({i - 2})";
+                _w.Line($"{Kernels}.StoredSpan {_stored[_spans[i].Identifier]} = {_run}.{source};");
+            }
+
+            WriteSweepChoice(stored: true);
+            _w.Close();
+            _w.Close();
+            _w.Line();
         }
 
         // 'every k': whether this step is one of k, 2k, 3k, ... — read by the periodic per-step statements and the loop's choice.
@@ -561,7 +636,7 @@ public sealed partial class OptimizerGenerator
             return candidate;
         }
 
-        private void WritePerStepWork()
+        private void WritePerStepWork(string t)
         {
             if (_plan.Hyperparameters.Count > 0)
             {
@@ -583,14 +658,14 @@ public sealed partial class OptimizerGenerator
 
             if (_plan.Hoisted.Count > 0)
             {
-                _w.Line("// The per-step values the per-element equations use, hoisted out of the loop and converted to T once.");
-                _w.Line($"var perStep = new {_m.PerStep}<{_t}>(");
+                _w.Line($"// The per-step values the per-element equations use, hoisted out of the loop and converted to {t} once.");
+                _w.Line($"var perStep = new {_m.PerStep}<{t}>(");
                 _w.Indent();
                 for (int i = 0; i < _plan.Hoisted.Count; i++)
                 {
                     HoistedValue hoisted = _plan.Hoisted[i];
                     string value = CSharpExpression.Scalar(hoisted.Value, _names);
-                    string converted = hoisted.IsCondition ? value : $"{_t}.CreateTruncating({value})";
+                    string converted = hoisted.IsCondition ? value : $"{t}.CreateTruncating({value})";
                     string separator = i == _plan.Hoisted.Count - 1 ? ");" : ",";
                     string comment = _names.Hoisted(i) == hoisted.Equation ? string.Empty : " // " + hoisted.Equation;
                     _w.Line($"{converted}{separator}{comment}");
@@ -609,23 +684,41 @@ public sealed partial class OptimizerGenerator
             }
         }
 
-        private void WriteSweep()
+        // The loop of one width. Stored: over StoredSpans, each load and store through the span's storage type (the
+        // parameters' TW, the gradients' TG, every state buffer's TS), in float; otherwise over refs of T.
+        private void WriteSweep(bool stored)
         {
+            string t = stored ? "float" : _t;
             var parameters = new List<string> { "nuint index", "nuint length" };
             if (_plan.Hoisted.Count > 0)
             {
-                parameters.Add($"in {_m.PerStep}<{_t}> perStep");
+                parameters.Add($"in {_m.PerStep}<{t}> perStep");
             }
 
-            parameters.AddRange(_spans.Select(s => $"ref {_t} " + _refs[s.Identifier]));
+            parameters.AddRange(_spans.Select(s => stored ? $"{Kernels}.StoredSpan {_stored[s.Identifier]}" : $"ref {_t} " + _refs[s.Identifier]));
             _w.Line("/// <summary>");
             _w.Line("/// Runs the per-element equations over whole blocks of V.Count elements from <paramref name=\"index\"/>,");
-            _w.Line("/// loading and storing each element of every span once; returns where the next width takes over.");
+            _w.Line(stored
+                ? "/// loading (widening) and storing (rounding) each element of every span once; returns where the next width takes over."
+                : "/// loading and storing each element of every span once; returns where the next width takes over.");
             _w.Line("/// </summary>");
             _w.Line(AggressiveOptimization);
             string phaseParameter = _m.TPhase is null ? string.Empty : ", " + _m.TPhase;
-            _w.Line($"private static nuint {_m.Sweep}<{_t}, {_m.TVector}, {_m.V}{phaseParameter}>({string.Join(", ", parameters)})");
-            _w.Indent().Line(TConstraint).Line(TVectorConstraint).Line(VConstraint);
+            if (stored)
+            {
+                _w.Line($"private static nuint {_m.SweepStored}<{_m.TVector}, {_m.V}, {_m.TW}, {_m.TG}, {_m.TS}{phaseParameter}>({string.Join(", ", parameters)})");
+                _w.Indent().Line(TVectorConstraint).Line($"where {_m.V} : struct, {Kernels}.ISimd<{_m.V}, {_m.TVector}, float>");
+                foreach (string storage in new[] { _m.TW, _m.TG, _m.TS })
+                {
+                    _w.Line($"where {storage} : struct, {Kernels}.IElementStorage");
+                }
+            }
+            else
+            {
+                _w.Line($"private static nuint {_m.Sweep}<{_t}, {_m.TVector}, {_m.V}{phaseParameter}>({string.Join(", ", parameters)})");
+                _w.Indent().Line(TConstraint).Line(TVectorConstraint).Line(VConstraint);
+            }
+
             if (_m.TPhase is not null)
             {
                 _w.Line($"where {_m.TPhase} : struct, {Kernels}.IPeriodicPhase");
@@ -662,12 +755,12 @@ public sealed partial class OptimizerGenerator
                 {
                     if (inBlock)
                     {
-                        ClosePeriodicBlock(periodicOnly);
+                        ClosePeriodicBlock(periodicOnly, stored);
                         first = false;
                     }
                     else
                     {
-                        OpenPeriodicBlock(loaded, periodicOnly, first);
+                        OpenPeriodicBlock(loaded, periodicOnly, first, stored);
                         first = true;
                     }
 
@@ -685,7 +778,7 @@ public sealed partial class OptimizerGenerator
                 {
                     if (!loaded.Contains(id) && assignment.Value.ReadsElement(name))
                     {
-                        _w.Line($"{_m.TVector} {id} = {_m.V}.Load(ref {_refs[id]}, index);");
+                        _w.Line($"{_m.TVector} {id} = {Load(id, stored)};");
                         loaded.Add(id);
                     }
                 }
@@ -698,13 +791,13 @@ public sealed partial class OptimizerGenerator
 
             if (inBlock)
             {
-                ClosePeriodicBlock(periodicOnly);
+                ClosePeriodicBlock(periodicOnly, stored);
             }
 
             _w.Line();
             foreach ((string name, string id) in _spans.Where(s => s.Name != "g" && !periodicOnly.Contains(s)))
             {
-                _w.Line($"{_m.V}.Store({id}, ref {_refs[id]}, index);");
+                _w.Line(Store(id, stored) + ";");
             }
 
             _w.Close();
@@ -713,6 +806,17 @@ public sealed partial class OptimizerGenerator
             _w.Close();
             _w.Line();
         }
+
+        // How the loop reads span id at index: V's load of T, or its storage's load (widening to float).
+        private string Load(string id, bool stored) => stored
+            ? $"{StorageOf(id)}.Load<{_m.TVector}, {_m.V}>({_stored[id]}, index)"
+            : $"{_m.V}.Load(ref {_refs[id]}, index)";
+
+        private string Store(string id, bool stored) => stored
+            ? $"{StorageOf(id)}.Store<{_m.TVector}, {_m.V}>({id}, {_stored[id]}, index)"
+            : $"{_m.V}.Store({id}, ref {_refs[id]}, index)";
+
+        private string StorageOf(string id) => id == _spans[0].Identifier ? _m.TW : id == _spans[1].Identifier ? _m.TG : _m.TS;
 
         // The spans only periodic statements read or write: loaded and stored inside their block, so the other
         // steps never touch them (Lookahead's slow weights are read once every k steps, not on every step).
@@ -729,7 +833,7 @@ public sealed partial class OptimizerGenerator
         }
 
         // Before the block: load what it uses that the rest of the step uses too, so its value exists on both paths.
-        private void OpenPeriodicBlock(HashSet<string> loaded, List<(string Name, string Identifier)> periodicOnly, bool first)
+        private void OpenPeriodicBlock(HashSet<string> loaded, List<(string Name, string Identifier)> periodicOnly, bool first, bool stored)
         {
             if (!first)
             {
@@ -741,7 +845,7 @@ public sealed partial class OptimizerGenerator
                 bool usedInBlock = _plan.ElementAssignments.Any(a => a.IsPeriodic && (a.Target == name || a.Value.ReadsElement(name)));
                 if (usedInBlock && !loaded.Contains(id) && !periodicOnly.Contains((name, id)))
                 {
-                    _w.Line($"{_m.TVector} {id} = {_m.V}.Load(ref {_refs[id]}, index);");
+                    _w.Line($"{_m.TVector} {id} = {Load(id, stored)};");
                     loaded.Add(id);
                 }
             }
@@ -750,17 +854,17 @@ public sealed partial class OptimizerGenerator
             _w.Line($"if ({_m.TPhase}.IsDue)").Open();
         }
 
-        private void ClosePeriodicBlock(List<(string Name, string Identifier)> periodicOnly)
+        private void ClosePeriodicBlock(List<(string Name, string Identifier)> periodicOnly, bool stored)
         {
-            var stored = periodicOnly.Where(s => s.Name != "g" && _plan.ElementAssignments.Any(a => a.IsPeriodic && a.Target == s.Name)).ToList();
-            if (stored.Count > 0)
+            var written = periodicOnly.Where(s => s.Name != "g" && _plan.ElementAssignments.Any(a => a.IsPeriodic && a.Target == s.Name)).ToList();
+            if (written.Count > 0)
             {
                 _w.Line();
             }
 
-            foreach ((string _, string id) in stored)
+            foreach ((string _, string id) in written)
             {
-                _w.Line($"{_m.V}.Store({id}, ref {_refs[id]}, index);");
+                _w.Line(Store(id, stored) + ";");
             }
 
             _w.Close();

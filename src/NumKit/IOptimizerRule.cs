@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
+using NumKit.Kernels;
 
 namespace NumKit;
 
@@ -79,6 +81,27 @@ public interface IOptimizerRule<TSelf>
 
     /// <inheritdoc cref="Step(in TSelf, int, Span{float}, ReadOnlySpan{float}, Span{float}, int, Span{double})"/>
     static abstract void Step(in TSelf rule, int t, Span<double> w, ReadOnlySpan<double> g, Span<double> state, int stateStride, Span<double> scalarState);
+
+    /// <summary>
+    /// Whether the rule has <see cref="StepStored"/>: the generator writes it for every rule without reductions. An optimizer
+    /// with compact state or 16-bit parameters runs it; for a rule without it, it widens tiles into float and runs
+    /// <see cref="Step(in TSelf, int, Span{float}, ReadOnlySpan{float}, Span{float}, int, Span{double})"/> on them.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    static virtual bool HasStoredKernel => false;
+
+    /// <summary>
+    /// Applies step <paramref name="t"/> to each run of parameters <paramref name="runs"/> hands out, every span loaded and
+    /// stored through its storage (<typeparamref name="TW"/> the parameters, <typeparamref name="TG"/> the gradients,
+    /// <typeparamref name="TS"/> each state buffer) inside one loop, with the per-step values computed once. The runtime
+    /// calls it (Optimizer, with compact state or 16-bit parameters); generated, not written by hand.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    static virtual void StepStored<TW, TG, TS>(in TSelf rule, int t, ref StoredRuns runs, Span<double> scalarState)
+        where TW : struct, IElementStorage
+        where TG : struct, IElementStorage
+        where TS : struct, IElementStorage
+        => throw new NotSupportedException($"{typeof(TSelf).Name} has no kernel over stored values (HasStoredKernel is false).");
 
     // Rules with reductions (norm(w), mean(g^2), ...) step each tensor in several passes over memory. The generator
     // implements these members for them; Optimizer<TRule> drives them (README, "Reductions: the calling convention").

@@ -250,6 +250,23 @@ public unsafe partial class Optimizer<TRule, T>
                 Master = master,
                 Compensation = compensation,
                 ParameterKey = parameterKey,
+                Stored = CompactStep<TRule, T>.RunsStored,
+                Source = new RunSource
+                {
+                    Arena = compact.Base,
+                    Segments = segments,
+                    BufferCount = buffers,
+                    Tiles = tilePointer,
+                    TileLength = compact.TileLength,
+                    LoopStorage = compact.LoopStorageByRange[rangeIndex],
+                    Keys = keyPointer,
+                    W = (byte*)w,
+                    G = (byte*)g,
+                    ElementSize = sizeof(T),
+                    Companion = _update == LowPrecisionUpdate.Float32MasterCopy ? (byte*)master : (byte*)compensation,
+                    CompanionSize = _update == LowPrecisionUpdate.Float32MasterCopy ? sizeof(float) : sizeof(T),
+                    ParameterKey = parameterKey,
+                },
             };
             int threads = ThreadsForStep(range.Length);
             CompactStep<TRule, T>.Run(ref job, Math.Min(Kernels.WorkerTeam.PartsFor(threads), tiles.Length), threads);

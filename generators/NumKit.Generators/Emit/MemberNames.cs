@@ -38,6 +38,10 @@ internal sealed class MemberNames
         FinishStep = Fresh("FinishStep");
         Fold = Fresh("Fold");
 
+        // The kernel over stored spans (compact state, 16-bit parameters): claimed after the others, so no other name moves.
+        StepStoredCore = Fresh("StepStoredCore");
+        SweepStored = Fresh("SweepStored");
+
         // Type parameters need only differ from the struct's name (CS0694) and the methods': locals already avoid
         // T, TVector and V (Identifiers), and are told the renamed ones (PlanNames).
         var typeParameterTaken = new HashSet<string> { host.TypeName, UpdateCore, StepPacked, Sweep, PerStep };
@@ -45,7 +49,26 @@ internal sealed class MemberNames
         TVector = FreshAmong(typeParameterTaken, "TVector");
         V = FreshAmong(typeParameterTaken, "V");
         TPhase = plan.HasPeriodicElementWork ? FreshAmong(typeParameterTaken, "TPhase") : null;
+        typeParameterTaken.UnionWith(new[] { StepStoredCore, SweepStored });
+        TW = FreshAmong(typeParameterTaken, "TW");
+        TG = FreshAmong(typeParameterTaken, "TG");
+        TS = FreshAmong(typeParameterTaken, "TS");
     }
+
+    /// <summary>The kernel over stored spans: per-step values once, then each run the runtime hands out.</summary>
+    public string StepStoredCore { get; }
+
+    /// <summary>The loop over stored spans: each load widens, each store narrows, as the span's storage says.</summary>
+    public string SweepStored { get; }
+
+    /// <summary>The parameters' storage type parameter of the stored kernel.</summary>
+    public string TW { get; }
+
+    /// <summary>The gradients' storage type parameter of the stored kernel.</summary>
+    public string TG { get; }
+
+    /// <summary>The per-element state's storage type parameter of the stored kernel.</summary>
+    public string TS { get; }
 
     public string UpdateCore { get; }
 
@@ -93,7 +116,7 @@ internal sealed class MemberNames
     public string? TPhase { get; }
 
     /// <summary>The type parameters, for the kernel's locals to avoid (C# forbids a local of a type parameter's name).</summary>
-    public IEnumerable<string> TypeParameters => TPhase is null ? new[] { T, TVector, V } : new[] { T, TVector, V, TPhase };
+    public IEnumerable<string> TypeParameters => TPhase is null ? new[] { T, TVector, V, TW, TG, TS } : new[] { T, TVector, V, TPhase, TW, TG, TS };
 
     private string Fresh(string preferred) => FreshAmong(_taken, preferred);
 

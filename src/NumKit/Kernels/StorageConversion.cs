@@ -11,7 +11,8 @@ namespace NumKit.Kernels;
 /// Widening of compact storage (bfloat16, Half) to the float a kernel computes in, and narrowing back:
 /// at every vector width the machine has (and <see cref="VectorPaths"/> allows), widest first, then one
 /// element at a time. Every path gives the same bits: widening is exact, narrowing rounds each element on
-/// its own, to nearest even or stochastically with bits keyed by the element's index.
+/// its own, to nearest even or stochastically with bits keyed by the element's index (the roundings of one
+/// block at each width are <see cref="BFloat16Lanes"/>'s, shared with the generated loops).
 /// </summary>
 internal static class StorageConversion
 {
@@ -69,8 +70,8 @@ internal static class StorageConversion
         {
             for (; i + (nuint)Vector512<ushort>.Count <= length; i += (nuint)Vector512<ushort>.Count)
             {
-                Vector512<uint> lower = Round(Vector512.LoadUnsafe(ref s, i));
-                Vector512<uint> upper = Round(Vector512.LoadUnsafe(ref s, i + (nuint)Vector512<uint>.Count));
+                Vector512<uint> lower = BFloat16Lanes.Round(Vector512.LoadUnsafe(ref s, i));
+                Vector512<uint> upper = BFloat16Lanes.Round(Vector512.LoadUnsafe(ref s, i + (nuint)Vector512<uint>.Count));
                 Vector512.Narrow(lower, upper).StoreUnsafe(ref d, i);
             }
         }
@@ -79,8 +80,8 @@ internal static class StorageConversion
         {
             for (; i + (nuint)Vector256<ushort>.Count <= length; i += (nuint)Vector256<ushort>.Count)
             {
-                Vector256<uint> lower = Round(Vector256.LoadUnsafe(ref s, i));
-                Vector256<uint> upper = Round(Vector256.LoadUnsafe(ref s, i + (nuint)Vector256<uint>.Count));
+                Vector256<uint> lower = BFloat16Lanes.Round(Vector256.LoadUnsafe(ref s, i));
+                Vector256<uint> upper = BFloat16Lanes.Round(Vector256.LoadUnsafe(ref s, i + (nuint)Vector256<uint>.Count));
                 Vector256.Narrow(lower, upper).StoreUnsafe(ref d, i);
             }
         }
@@ -89,8 +90,8 @@ internal static class StorageConversion
         {
             for (; i + (nuint)Vector128<ushort>.Count <= length; i += (nuint)Vector128<ushort>.Count)
             {
-                Vector128<uint> lower = Round(Vector128.LoadUnsafe(ref s, i));
-                Vector128<uint> upper = Round(Vector128.LoadUnsafe(ref s, i + (nuint)Vector128<uint>.Count));
+                Vector128<uint> lower = BFloat16Lanes.Round(Vector128.LoadUnsafe(ref s, i));
+                Vector128<uint> upper = BFloat16Lanes.Round(Vector128.LoadUnsafe(ref s, i + (nuint)Vector128<uint>.Count));
                 Vector128.Narrow(lower, upper).StoreUnsafe(ref d, i);
             }
         }
@@ -118,9 +119,9 @@ internal static class StorageConversion
             Vector512<uint> keys = Vector512.Create(key);
             for (; i + (nuint)Vector512<ushort>.Count <= length; i += (nuint)Vector512<ushort>.Count)
             {
-                Vector512<uint> index = Vector512.Create((uint)firstIndex + (uint)i) + Lanes512;
-                Vector512<uint> lower = RoundStochastic(Vector512.LoadUnsafe(ref s, i), Mix(keys ^ index));
-                Vector512<uint> upper = RoundStochastic(Vector512.LoadUnsafe(ref s, i + (nuint)Vector512<uint>.Count), Mix(keys ^ (index + Vector512.Create((uint)Vector512<uint>.Count))));
+                Vector512<uint> index = Vector512.Create((uint)firstIndex + (uint)i) + BFloat16Lanes.Lanes512;
+                Vector512<uint> lower = BFloat16Lanes.RoundStochastic(Vector512.LoadUnsafe(ref s, i), BFloat16Lanes.Mix(keys ^ index));
+                Vector512<uint> upper = BFloat16Lanes.RoundStochastic(Vector512.LoadUnsafe(ref s, i + (nuint)Vector512<uint>.Count), BFloat16Lanes.Mix(keys ^ (index + Vector512.Create((uint)Vector512<uint>.Count))));
                 Vector512.Narrow(lower, upper).StoreUnsafe(ref d, i);
             }
         }
@@ -130,9 +131,9 @@ internal static class StorageConversion
             Vector256<uint> keys = Vector256.Create(key);
             for (; i + (nuint)Vector256<ushort>.Count <= length; i += (nuint)Vector256<ushort>.Count)
             {
-                Vector256<uint> index = Vector256.Create((uint)firstIndex + (uint)i) + Lanes256;
-                Vector256<uint> lower = RoundStochastic(Vector256.LoadUnsafe(ref s, i), Mix(keys ^ index));
-                Vector256<uint> upper = RoundStochastic(Vector256.LoadUnsafe(ref s, i + (nuint)Vector256<uint>.Count), Mix(keys ^ (index + Vector256.Create((uint)Vector256<uint>.Count))));
+                Vector256<uint> index = Vector256.Create((uint)firstIndex + (uint)i) + BFloat16Lanes.Lanes256;
+                Vector256<uint> lower = BFloat16Lanes.RoundStochastic(Vector256.LoadUnsafe(ref s, i), BFloat16Lanes.Mix(keys ^ index));
+                Vector256<uint> upper = BFloat16Lanes.RoundStochastic(Vector256.LoadUnsafe(ref s, i + (nuint)Vector256<uint>.Count), BFloat16Lanes.Mix(keys ^ (index + Vector256.Create((uint)Vector256<uint>.Count))));
                 Vector256.Narrow(lower, upper).StoreUnsafe(ref d, i);
             }
         }
@@ -142,9 +143,9 @@ internal static class StorageConversion
             Vector128<uint> keys = Vector128.Create(key);
             for (; i + (nuint)Vector128<ushort>.Count <= length; i += (nuint)Vector128<ushort>.Count)
             {
-                Vector128<uint> index = Vector128.Create((uint)firstIndex + (uint)i) + Lanes128;
-                Vector128<uint> lower = RoundStochastic(Vector128.LoadUnsafe(ref s, i), Mix(keys ^ index));
-                Vector128<uint> upper = RoundStochastic(Vector128.LoadUnsafe(ref s, i + (nuint)Vector128<uint>.Count), Mix(keys ^ (index + Vector128.Create((uint)Vector128<uint>.Count))));
+                Vector128<uint> index = Vector128.Create((uint)firstIndex + (uint)i) + BFloat16Lanes.Lanes128;
+                Vector128<uint> lower = BFloat16Lanes.RoundStochastic(Vector128.LoadUnsafe(ref s, i), BFloat16Lanes.Mix(keys ^ index));
+                Vector128<uint> upper = BFloat16Lanes.RoundStochastic(Vector128.LoadUnsafe(ref s, i + (nuint)Vector128<uint>.Count), BFloat16Lanes.Mix(keys ^ (index + Vector128.Create((uint)Vector128<uint>.Count))));
                 Vector128.Narrow(lower, upper).StoreUnsafe(ref d, i);
             }
         }
@@ -172,92 +173,4 @@ internal static class StorageConversion
 
     /// <summary>Rounds each float of <paramref name="source"/> to the nearest Half, ties to even.</summary>
     public static void NarrowToNearestEven(ReadOnlySpan<float> source, Span<Half> destination) => TensorPrimitives.ConvertToHalf(source, destination);
-
-    // 0, 1, 2, ... in each lane (Vector512<T>.Indices is .NET 9 and later).
-    private static Vector512<uint> Lanes512 => Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-
-    private static Vector256<uint> Lanes256 => Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
-
-    private static Vector128<uint> Lanes128 => Vector128.Create(0u, 1, 2, 3);
-
-    // CounterRandom.Mix (lowbias32) in every lane.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<uint> Mix(Vector512<uint> x)
-    {
-        x ^= Vector512.ShiftRightLogical(x, 16);
-        x *= Vector512.Create(0x7FEB352Du);
-        x ^= Vector512.ShiftRightLogical(x, 15);
-        x *= Vector512.Create(0x846CA68Bu);
-        return x ^ Vector512.ShiftRightLogical(x, 16);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> Mix(Vector256<uint> x)
-    {
-        x ^= Vector256.ShiftRightLogical(x, 16);
-        x *= Vector256.Create(0x7FEB352Du);
-        x ^= Vector256.ShiftRightLogical(x, 15);
-        x *= Vector256.Create(0x846CA68Bu);
-        return x ^ Vector256.ShiftRightLogical(x, 16);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<uint> Mix(Vector128<uint> x)
-    {
-        x ^= Vector128.ShiftRightLogical(x, 16);
-        x *= Vector128.Create(0x7FEB352Du);
-        x ^= Vector128.ShiftRightLogical(x, 15);
-        x *= Vector128.Create(0x846CA68Bu);
-        return x ^ Vector128.ShiftRightLogical(x, 16);
-    }
-
-    // RoundStochastic in every lane: the random bits' low half added below the kept bits, then truncated; NaN quieted.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<uint> RoundStochastic(Vector512<uint> bits, Vector512<uint> random)
-    {
-        Vector512<uint> rounded = Vector512.ShiftRightLogical(bits + (random & Vector512.Create(0xFFFFu)), 16);
-        Vector512<uint> nan = Vector512.GreaterThan(bits & Vector512.Create(0x7FFF_FFFFu), Vector512.Create(0x7F80_0000u));
-        return Vector512.ConditionalSelect(nan, Vector512.ShiftRightLogical(bits, 16) | Vector512.Create(0x40u), rounded);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> RoundStochastic(Vector256<uint> bits, Vector256<uint> random)
-    {
-        Vector256<uint> rounded = Vector256.ShiftRightLogical(bits + (random & Vector256.Create(0xFFFFu)), 16);
-        Vector256<uint> nan = Vector256.GreaterThan(bits & Vector256.Create(0x7FFF_FFFFu), Vector256.Create(0x7F80_0000u));
-        return Vector256.ConditionalSelect(nan, Vector256.ShiftRightLogical(bits, 16) | Vector256.Create(0x40u), rounded);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<uint> RoundStochastic(Vector128<uint> bits, Vector128<uint> random)
-    {
-        Vector128<uint> rounded = Vector128.ShiftRightLogical(bits + (random & Vector128.Create(0xFFFFu)), 16);
-        Vector128<uint> nan = Vector128.GreaterThan(bits & Vector128.Create(0x7FFF_FFFFu), Vector128.Create(0x7F80_0000u));
-        return Vector128.ConditionalSelect(nan, Vector128.ShiftRightLogical(bits, 16) | Vector128.Create(0x40u), rounded);
-    }
-
-    // Round to nearest even on the bits of floats; a NaN keeps its sign and top payload, with the quiet bit set.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<uint> Round(Vector512<uint> bits)
-    {
-        Vector512<uint> rounded = Vector512.ShiftRightLogical(bits + Vector512.Create(0x7FFFu) + (Vector512.ShiftRightLogical(bits, 16) & Vector512<uint>.One), 16);
-        Vector512<uint> nan = Vector512.GreaterThan(bits & Vector512.Create(0x7FFF_FFFFu), Vector512.Create(0x7F80_0000u));
-        return Vector512.ConditionalSelect(nan, Vector512.ShiftRightLogical(bits, 16) | Vector512.Create(0x40u), rounded);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> Round(Vector256<uint> bits)
-    {
-        Vector256<uint> rounded = Vector256.ShiftRightLogical(bits + Vector256.Create(0x7FFFu) + (Vector256.ShiftRightLogical(bits, 16) & Vector256<uint>.One), 16);
-        Vector256<uint> nan = Vector256.GreaterThan(bits & Vector256.Create(0x7FFF_FFFFu), Vector256.Create(0x7F80_0000u));
-        return Vector256.ConditionalSelect(nan, Vector256.ShiftRightLogical(bits, 16) | Vector256.Create(0x40u), rounded);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<uint> Round(Vector128<uint> bits)
-    {
-        Vector128<uint> rounded = Vector128.ShiftRightLogical(bits + Vector128.Create(0x7FFFu) + (Vector128.ShiftRightLogical(bits, 16) & Vector128<uint>.One), 16);
-        Vector128<uint> nan = Vector128.GreaterThan(bits & Vector128.Create(0x7FFF_FFFFu), Vector128.Create(0x7F80_0000u));
-        return Vector128.ConditionalSelect(nan, Vector128.ShiftRightLogical(bits, 16) | Vector128.Create(0x40u), rounded);
-    }
 }

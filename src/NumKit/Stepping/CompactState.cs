@@ -89,7 +89,19 @@ internal sealed unsafe class CompactState
         byte* start = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_arena));
         _base = start + ((Alignment - ((nint)start % Alignment)) % Alignment);
         TilesByRange = BuildTiles(layout, groupOf, ranges, bufferCount, TileLength);
+        LoopStorageByRange = new StateStorage[ranges.Length];
+        for (int r = 0; r < ranges.Length; r++)
+        {
+            LoopStorageByRange[r] = LoopStorageOf(TilesByRange[r]);
+        }
     }
+
+    /// <summary>
+    /// For each group range, the state storage a generated stored kernel converts in its loop: the range's one storage
+    /// when every buffer of its tensors has it and it is float32 or bfloat16; otherwise float32, and the buffers stored
+    /// differently (8-bit blockwise, or one bfloat16 among float32 ones) go through float copies tile by tile.
+    /// </summary>
+    public StateStorage[] LoopStorageByRange { get; }
 
     /// <summary>The most parameters one tile holds: a multiple of the 8-bit block, its float copies within <see cref="TileBytes"/>.</summary>
     public int TileLength { get; }
@@ -286,6 +298,26 @@ internal sealed unsafe class CompactState
     /// <summary>The tile length for <paramref name="floatCopies"/> float copies per parameter: <see cref="TileBytes"/> shared, in whole 8-bit blocks, 256 to <see cref="MaxTileLength"/>.</summary>
     public static int TileLengthFor(int floatCopies)
         => Math.Clamp(TileBytes / (4 * Math.Max(1, floatCopies)) / Blockwise8Bit.BlockSize * Blockwise8Bit.BlockSize, Blockwise8Bit.BlockSize, MaxTileLength);
+
+    private StateStorage LoopStorageOf(Tile[] tiles)
+    {
+        StateStorage? common = null;
+        foreach (Tile tile in tiles)
+        {
+            for (int k = 0; k < BufferCount; k++)
+            {
+                StateStorage storage = Segments[tile.FirstSegment + k].Storage;
+                if (common is { } seen && seen != storage)
+                {
+                    return StateStorage.Float32;
+                }
+
+                common = storage;
+            }
+        }
+
+        return common is StateStorage.BFloat16 or StateStorage.BFloat16Stochastic ? common.Value : StateStorage.Float32;
+    }
 
     private static long Align(long bytes) => (bytes + Alignment - 1) / Alignment * Alignment;
 

@@ -7,12 +7,24 @@ using NumKit.Numerics;
 namespace NumKit.Stepping;
 
 /// <summary>
-/// One step of a rule over compact state: tile by tile, each buffer's tile widened to float on the stack,
-/// the rule's float kernel run on it, and the results narrowed back — on this thread or split by tiles
-/// across the worker team. With 16-bit parameters (<see cref="Half"/>, <see cref="BFloat16"/>) the
-/// parameters and gradients are widened into float tiles too, and the updated parameters narrowed back as
-/// the optimizer's <see cref="LowPrecisionUpdate"/> says.
+/// One step of a rule over compact state, on this thread or split by tiles across the worker team.
 /// </summary>
+/// <remarks>
+/// <para>
+/// A generated rule (<see cref="IOptimizerRule{TSelf}.HasStoredKernel"/>) with float or <see cref="BFloat16"/>
+/// parameters runs its stored kernel: one loop whose loads widen and whose stores round, per span — parameters as
+/// the optimizer's <see cref="LowPrecisionUpdate"/> says, bfloat16 state in place — over runs of consecutive tiles
+/// (<see cref="StoredRuns"/>), with the per-step values computed once per thread. Buffers the loop does not convert
+/// (8-bit blockwise, or a range whose buffers mix storages) are widened into float copies on the stack tile by tile
+/// and rounded back after the loop has run over the tile.
+/// </para>
+/// <para>
+/// Otherwise (a rule written by hand, such as <c>Lookahead</c>, or <see cref="Half"/> parameters) tile by tile: each
+/// buffer's tile widened to float on the stack, the rule's float kernel run on it, and the results narrowed back;
+/// 16-bit parameters and gradients are widened into float tiles too, and the updated parameters narrowed back.
+/// Both give the same bits: each element's loads, arithmetic and roundings are the same.
+/// </para>
+/// </remarks>
 /// <typeparam name="TRule">The update rule.</typeparam>
 /// <typeparam name="T">The parameters' element type: float, Half or BFloat16.</typeparam>
 internal static unsafe class CompactStep<TRule, T>
@@ -47,6 +59,12 @@ internal static unsafe class CompactStep<TRule, T>
             return;
         }
 
+        if (job.Stored)
+        {
+            RunStoredPart(ref job, first, end, part);
+            return;
+        }
+
         Span<float> packed = stackalloc float[job.BufferCount * job.TileLength];
         Span<float> parameters = typeof(T) == typeof(float) ? default : stackalloc float[2 * job.TileLength];
         Span<double> scalars = stackalloc double[job.ScalarCount];
@@ -59,6 +77,86 @@ internal static unsafe class CompactStep<TRule, T>
         if (part == 0)
         {
             scalars.CopyTo(new Span<double>(job.Result, job.ScalarCount));
+        }
+    }
+
+    /// <summary>Whether steps of <typeparamref name="TRule"/> over <typeparamref name="T"/> parameters run the generated stored kernel.</summary>
+    public static bool RunsStored => TRule.HasStoredKernel && (typeof(T) == typeof(float) || typeof(T) == typeof(BFloat16));
+
+    private static void RunStoredPart(ref Job job, int first, int end, int part)
+    {
+        // Float copies only for buffers the loop does not convert itself; none are touched otherwise.
+        Span<float> scratch = !AllDirect(ref job, first, end)
+            ? stackalloc float[job.BufferCount * job.TileLength]
+            : default;
+        StoredSpan* states = stackalloc StoredSpan[Math.Max(1, job.BufferCount)];
+        Span<double> scalars = stackalloc double[job.ScalarCount];
+        new ReadOnlySpan<double>(job.Scalars, job.ScalarCount).CopyTo(scalars);
+        fixed (RunSource* source = &job.Source)
+        fixed (float* copies = scratch)
+        {
+            var runs = new StoredRuns(source, first, end, copies, states);
+            if (typeof(T) == typeof(float))
+            {
+                StepStored<Float32Storage, Float32Storage>(ref job, ref runs, scalars);
+            }
+            else
+            {
+                switch (job.Update)
+                {
+                    case LowPrecisionUpdate.StochasticRounding:
+                        StepStored<BFloat16StochasticStorage, BFloat16Storage>(ref job, ref runs, scalars);
+                        break;
+                    case LowPrecisionUpdate.KahanSummation:
+                        StepStored<BFloat16KahanStorage, BFloat16Storage>(ref job, ref runs, scalars);
+                        break;
+                    case LowPrecisionUpdate.Float32MasterCopy:
+                        StepStored<BFloat16MasterCopyStorage, BFloat16Storage>(ref job, ref runs, scalars);
+                        break;
+                    default:
+                        StepStored<BFloat16Storage, BFloat16Storage>(ref job, ref runs, scalars);
+                        break;
+                }
+            }
+        }
+
+        // Every part computes the same per-step scalar state from the same start; keep one copy of it.
+        if (part == 0)
+        {
+            scalars.CopyTo(new Span<double>(job.Result, job.ScalarCount));
+        }
+    }
+
+    private static bool AllDirect(ref Job job, int first, int end)
+    {
+        for (int index = first; index < end; index++)
+        {
+            if (!job.Source.IsDirect(job.Tiles + index))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // The state storage is the last choice: the one the loop converts in place (any other goes through float copies).
+    private static void StepStored<TW, TG>(ref Job job, ref StoredRuns runs, Span<double> scalars)
+        where TW : struct, IElementStorage
+        where TG : struct, IElementStorage
+    {
+        ref readonly TRule rule = ref Unsafe.AsRef<TRule>(job.Rule);
+        switch (job.Source.LoopStorage)
+        {
+            case StateStorage.BFloat16:
+                TRule.StepStored<TW, TG, BFloat16Storage>(in rule, job.Step, ref runs, scalars);
+                break;
+            case StateStorage.BFloat16Stochastic:
+                TRule.StepStored<TW, TG, BFloat16StochasticStorage>(in rule, job.Step, ref runs, scalars);
+                break;
+            default:
+                TRule.StepStored<TW, TG, Float32Storage>(in rule, job.Step, ref runs, scalars);
+                break;
         }
     }
 
@@ -188,5 +286,11 @@ internal static unsafe class CompactStep<TRule, T>
 
         /// <summary>The stochastic rounding key of the parameters at this step.</summary>
         public uint ParameterKey;
+
+        /// <summary>Whether the step runs the rule's stored kernel (<see cref="RunsStored"/>) over <see cref="Source"/>.</summary>
+        public bool Stored;
+
+        /// <summary>What the stored kernel's runs are made of.</summary>
+        public RunSource Source;
     }
 }
