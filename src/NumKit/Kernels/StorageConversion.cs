@@ -1,7 +1,6 @@
 using System;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using NumKit.Numerics;
 
@@ -17,88 +16,56 @@ namespace NumKit.Kernels;
 internal static class StorageConversion
 {
     /// <summary>Writes each bfloat16 of <paramref name="source"/> as a float (exact: its bits are the float's top half).</summary>
-    public static void Widen(ReadOnlySpan<BFloat16> source, Span<float> destination)
+    public static unsafe void Widen(ReadOnlySpan<BFloat16> source, Span<float> destination)
     {
-        ref ushort s = ref Unsafe.As<BFloat16, ushort>(ref MemoryMarshal.GetReference(source));
-        ref uint d = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(destination));
-        nuint length = (nuint)source.Length;
-        nuint i = 0;
-        if (Vector512.IsHardwareAccelerated && VectorPaths.Allows(512))
+        fixed (BFloat16* s = source)
+        fixed (float* d = destination)
         {
-            for (; i + (nuint)Vector512<ushort>.Count <= length; i += (nuint)Vector512<ushort>.Count)
+            nuint length = (nuint)source.Length;
+            nuint i = 0;
+            if (Vector512.IsHardwareAccelerated && VectorPaths.Allows(512))
             {
-                (Vector512<uint> lower, Vector512<uint> upper) = Vector512.Widen(Vector512.LoadUnsafe(ref s, i));
-                Vector512.ShiftLeft(lower, 16).StoreUnsafe(ref d, i);
-                Vector512.ShiftLeft(upper, 16).StoreUnsafe(ref d, i + (nuint)Vector512<uint>.Count);
+                i = Widen<Vector512<float>>((ushort*)s, d, i, length);
             }
-        }
 
-        if (Vector256.IsHardwareAccelerated && VectorPaths.Allows(256))
-        {
-            for (; i + (nuint)Vector256<ushort>.Count <= length; i += (nuint)Vector256<ushort>.Count)
+            if (Vector256.IsHardwareAccelerated && VectorPaths.Allows(256))
             {
-                (Vector256<uint> lower, Vector256<uint> upper) = Vector256.Widen(Vector256.LoadUnsafe(ref s, i));
-                Vector256.ShiftLeft(lower, 16).StoreUnsafe(ref d, i);
-                Vector256.ShiftLeft(upper, 16).StoreUnsafe(ref d, i + (nuint)Vector256<uint>.Count);
+                i = Widen<Vector256<float>>((ushort*)s, d, i, length);
             }
-        }
 
-        if (Vector128.IsHardwareAccelerated && VectorPaths.Allows(128))
-        {
-            for (; i + (nuint)Vector128<ushort>.Count <= length; i += (nuint)Vector128<ushort>.Count)
+            if (Vector128.IsHardwareAccelerated && VectorPaths.Allows(128))
             {
-                (Vector128<uint> lower, Vector128<uint> upper) = Vector128.Widen(Vector128.LoadUnsafe(ref s, i));
-                Vector128.ShiftLeft(lower, 16).StoreUnsafe(ref d, i);
-                Vector128.ShiftLeft(upper, 16).StoreUnsafe(ref d, i + (nuint)Vector128<uint>.Count);
+                i = Widen<Vector128<float>>((ushort*)s, d, i, length);
             }
-        }
 
-        for (; i < length; i++)
-        {
-            Unsafe.Add(ref d, i) = (uint)Unsafe.Add(ref s, i) << 16;
+            Widen<float>((ushort*)s, d, i, length);
         }
     }
 
     /// <summary>Rounds each float of <paramref name="source"/> to the nearest bfloat16, ties to even (NaN stays a quiet NaN).</summary>
-    public static void NarrowToNearestEven(ReadOnlySpan<float> source, Span<BFloat16> destination)
+    public static unsafe void NarrowToNearestEven(ReadOnlySpan<float> source, Span<BFloat16> destination)
     {
-        ref uint s = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(source));
-        ref ushort d = ref Unsafe.As<BFloat16, ushort>(ref MemoryMarshal.GetReference(destination));
-        nuint length = (nuint)source.Length;
-        nuint i = 0;
-        if (Vector512.IsHardwareAccelerated && VectorPaths.Allows(512))
+        fixed (float* s = source)
+        fixed (BFloat16* d = destination)
         {
-            for (; i + (nuint)Vector512<ushort>.Count <= length; i += (nuint)Vector512<ushort>.Count)
+            nuint length = (nuint)source.Length;
+            nuint i = 0;
+            if (Vector512.IsHardwareAccelerated && VectorPaths.Allows(512))
             {
-                Vector512<uint> lower = BFloat16Lanes.Round(Vector512.LoadUnsafe(ref s, i));
-                Vector512<uint> upper = BFloat16Lanes.Round(Vector512.LoadUnsafe(ref s, i + (nuint)Vector512<uint>.Count));
-                Vector512.Narrow(lower, upper).StoreUnsafe(ref d, i);
+                i = NarrowToNearestEven<Vector512<float>>(s, (ushort*)d, i, length);
             }
-        }
 
-        if (Vector256.IsHardwareAccelerated && VectorPaths.Allows(256))
-        {
-            for (; i + (nuint)Vector256<ushort>.Count <= length; i += (nuint)Vector256<ushort>.Count)
+            if (Vector256.IsHardwareAccelerated && VectorPaths.Allows(256))
             {
-                Vector256<uint> lower = BFloat16Lanes.Round(Vector256.LoadUnsafe(ref s, i));
-                Vector256<uint> upper = BFloat16Lanes.Round(Vector256.LoadUnsafe(ref s, i + (nuint)Vector256<uint>.Count));
-                Vector256.Narrow(lower, upper).StoreUnsafe(ref d, i);
+                i = NarrowToNearestEven<Vector256<float>>(s, (ushort*)d, i, length);
             }
-        }
 
-        if (Vector128.IsHardwareAccelerated && VectorPaths.Allows(128))
-        {
-            for (; i + (nuint)Vector128<ushort>.Count <= length; i += (nuint)Vector128<ushort>.Count)
+            if (Vector128.IsHardwareAccelerated && VectorPaths.Allows(128))
             {
-                Vector128<uint> lower = BFloat16Lanes.Round(Vector128.LoadUnsafe(ref s, i));
-                Vector128<uint> upper = BFloat16Lanes.Round(Vector128.LoadUnsafe(ref s, i + (nuint)Vector128<uint>.Count));
-                Vector128.Narrow(lower, upper).StoreUnsafe(ref d, i);
+                i = NarrowToNearestEven<Vector128<float>>(s, (ushort*)d, i, length);
             }
-        }
 
-        for (; i < length; i++)
-        {
-            Unsafe.Add(ref d, i) = BFloat16.RoundToNearestEven(Unsafe.Add(ref s, i));
+            NarrowToNearestEven<float>(s, (ushort*)d, i, length);
         }
     }
 
@@ -108,52 +75,71 @@ internal static class StorageConversion
     /// a 16-bit random number from <paramref name="key"/> and the element's index (<paramref name="firstIndex"/>
     /// for the first) is added below the kept bits and the sum truncated. NaN stays a quiet NaN.
     /// </summary>
-    public static void NarrowStochastic(ReadOnlySpan<float> source, Span<BFloat16> destination, uint key, int firstIndex)
+    public static unsafe void NarrowStochastic(ReadOnlySpan<float> source, Span<BFloat16> destination, uint key, int firstIndex)
     {
-        ref uint s = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(source));
-        ref ushort d = ref Unsafe.As<BFloat16, ushort>(ref MemoryMarshal.GetReference(destination));
-        nuint length = (nuint)source.Length;
-        nuint i = 0;
-        if (Vector512.IsHardwareAccelerated && VectorPaths.Allows(512))
+        fixed (float* s = source)
+        fixed (BFloat16* d = destination)
         {
-            Vector512<uint> keys = Vector512.Create(key);
-            for (; i + (nuint)Vector512<ushort>.Count <= length; i += (nuint)Vector512<ushort>.Count)
+            nuint length = (nuint)source.Length;
+            nuint i = 0;
+            if (Vector512.IsHardwareAccelerated && VectorPaths.Allows(512))
             {
-                Vector512<uint> index = Vector512.Create((uint)firstIndex + (uint)i) + BFloat16Lanes.Lanes512;
-                Vector512<uint> lower = BFloat16Lanes.RoundStochastic(Vector512.LoadUnsafe(ref s, i), BFloat16Lanes.Mix(keys ^ index));
-                Vector512<uint> upper = BFloat16Lanes.RoundStochastic(Vector512.LoadUnsafe(ref s, i + (nuint)Vector512<uint>.Count), BFloat16Lanes.Mix(keys ^ (index + Vector512.Create((uint)Vector512<uint>.Count))));
-                Vector512.Narrow(lower, upper).StoreUnsafe(ref d, i);
+                i = NarrowStochastic<Vector512<float>>(s, (ushort*)d, i, length, key, firstIndex);
             }
+
+            if (Vector256.IsHardwareAccelerated && VectorPaths.Allows(256))
+            {
+                i = NarrowStochastic<Vector256<float>>(s, (ushort*)d, i, length, key, firstIndex);
+            }
+
+            if (Vector128.IsHardwareAccelerated && VectorPaths.Allows(128))
+            {
+                i = NarrowStochastic<Vector128<float>>(s, (ushort*)d, i, length, key, firstIndex);
+            }
+
+            NarrowStochastic<float>(s, (ushort*)d, i, length, key, firstIndex);
+        }
+    }
+
+    // One width's loop of each conversion: whole blocks of TVector from i, each converted by BFloat16Lanes (one
+    // definition per width, shared with the generated loops); returns where the next width takes over.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe nuint Widen<TVector>(ushort* source, float* destination, nuint i, nuint length)
+        where TVector : struct
+    {
+        nuint count = (nuint)(Unsafe.SizeOf<TVector>() / sizeof(float));
+        for (; i + count <= length; i += count)
+        {
+            Unsafe.WriteUnaligned(destination + i, BFloat16Lanes.Widen<TVector>(source + i));
         }
 
-        if (Vector256.IsHardwareAccelerated && VectorPaths.Allows(256))
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe nuint NarrowToNearestEven<TVector>(float* source, ushort* destination, nuint i, nuint length)
+        where TVector : struct
+    {
+        nuint count = (nuint)(Unsafe.SizeOf<TVector>() / sizeof(float));
+        for (; i + count <= length; i += count)
         {
-            Vector256<uint> keys = Vector256.Create(key);
-            for (; i + (nuint)Vector256<ushort>.Count <= length; i += (nuint)Vector256<ushort>.Count)
-            {
-                Vector256<uint> index = Vector256.Create((uint)firstIndex + (uint)i) + BFloat16Lanes.Lanes256;
-                Vector256<uint> lower = BFloat16Lanes.RoundStochastic(Vector256.LoadUnsafe(ref s, i), BFloat16Lanes.Mix(keys ^ index));
-                Vector256<uint> upper = BFloat16Lanes.RoundStochastic(Vector256.LoadUnsafe(ref s, i + (nuint)Vector256<uint>.Count), BFloat16Lanes.Mix(keys ^ (index + Vector256.Create((uint)Vector256<uint>.Count))));
-                Vector256.Narrow(lower, upper).StoreUnsafe(ref d, i);
-            }
+            BFloat16Lanes.NarrowToNearestEven(Unsafe.ReadUnaligned<TVector>(source + i), destination + i);
         }
 
-        if (Vector128.IsHardwareAccelerated && VectorPaths.Allows(128))
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe nuint NarrowStochastic<TVector>(float* source, ushort* destination, nuint i, nuint length, uint key, int firstIndex)
+        where TVector : struct
+    {
+        nuint count = (nuint)(Unsafe.SizeOf<TVector>() / sizeof(float));
+        for (; i + count <= length; i += count)
         {
-            Vector128<uint> keys = Vector128.Create(key);
-            for (; i + (nuint)Vector128<ushort>.Count <= length; i += (nuint)Vector128<ushort>.Count)
-            {
-                Vector128<uint> index = Vector128.Create((uint)firstIndex + (uint)i) + BFloat16Lanes.Lanes128;
-                Vector128<uint> lower = BFloat16Lanes.RoundStochastic(Vector128.LoadUnsafe(ref s, i), BFloat16Lanes.Mix(keys ^ index));
-                Vector128<uint> upper = BFloat16Lanes.RoundStochastic(Vector128.LoadUnsafe(ref s, i + (nuint)Vector128<uint>.Count), BFloat16Lanes.Mix(keys ^ (index + Vector128.Create((uint)Vector128<uint>.Count))));
-                Vector128.Narrow(lower, upper).StoreUnsafe(ref d, i);
-            }
+            BFloat16Lanes.NarrowStochastic(Unsafe.ReadUnaligned<TVector>(source + i), destination + i, key, (uint)firstIndex + (uint)i);
         }
 
-        for (; i < length; i++)
-        {
-            Unsafe.Add(ref d, i) = RoundStochastic(Unsafe.Add(ref s, i), CounterRandom.Bits(key, firstIndex + (int)i));
-        }
+        return i;
     }
 
     /// <summary>One element of <see cref="NarrowStochastic"/>: the float's <paramref name="bits"/> rounded with <paramref name="random"/>'s low 16 bits.</summary>
