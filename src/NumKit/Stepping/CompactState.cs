@@ -11,14 +11,16 @@ namespace NumKit.Stepping;
 
 /// <summary>
 /// An optimizer's state when some buffer is not plain float32: every (tensor, buffer) pair is a region of
-/// one pinned byte arena in its own storage, and a step walks the parameters in tiles, widening each
-/// buffer's tile to float, running the rule's float kernel on it, and narrowing it back.
+/// one pinned byte arena in its own storage. A step walks the parameters in tiles: a generated rule's stored
+/// kernel reads and writes bfloat16 and float32 buffers where they are (consecutive tiles of a tensor make one
+/// run, <see cref="NumKit.Kernels.StoredRuns"/>); any other buffer, and every buffer of a rule without a stored
+/// kernel, is widened tile by tile to float on the stack and narrowed back after the kernel has run over it.
 /// </summary>
 /// <remarks>
 /// <para>
 /// A tile is at most <see cref="TileLength"/> parameters of one tensor, starting at a multiple of
-/// <see cref="TileLength"/> from the tensor's start, so 8-bit blocks never straddle tiles. Its float
-/// copies (the kernel's packed state) live on the stack of the thread that steps it — <see cref="TileBytes"/>
+/// <see cref="TileLength"/> from the tensor's start, so 8-bit blocks never straddle tiles (and the threads of a
+/// split step take whole tiles). Its float copies, where it needs them, live on the stack of the thread that steps it — <see cref="TileBytes"/>
 /// for all buffers together, so they and the tile's parameters and gradients stay in a 32 KiB L1 — and
 /// main memory sees only the compact bytes: that is what makes a compact step faster than a float32 one
 /// once the step is bound by memory bandwidth. The longest tile that fits keeps the per-tile costs (one
