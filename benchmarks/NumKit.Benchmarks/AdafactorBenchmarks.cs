@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using NumKit.Benchmarks.Baselines;
 using NumKit.Benchmarks.Infrastructure;
+using NumKit.Optimizers;
 
 namespace NumKit.Benchmarks;
 
@@ -12,8 +13,8 @@ namespace NumKit.Benchmarks;
 /// the composition, so Ratio ≤ 0.5 against this baseline.
 /// </summary>
 /// <remarks>
-/// NumKit's own case joins this class with the generated <c>Adafactor</c> rule (category "Adafactor", stepped
-/// through <c>new Optimizer&lt;Adafactor&gt;(rule, Layout)</c> and <c>Step(Set)</c> on the same set).
+/// NumKit's case steps the catalog's <c>Adafactor</c> (declared in the equation language) through
+/// <c>new Optimizer&lt;Adafactor&gt;(rule, Layout)</c> and <c>Step(Set)</c> on the same set, with the same settings.
 /// BytesPerParameter counts the fewest passes the data dependencies allow: g and w read for the factors and
 /// RMS(w), g read again for RMS(U), then g and w read and w written — 24 bytes per parameter.
 /// </remarks>
@@ -33,6 +34,7 @@ public class AdafactorBenchmarks
     private float[] _columnFactor = [];
     private int _t;
     private TensorPrimitivesAdafactor _tensorPrimitives = null!;
+    private Optimizer<Adafactor> _adafactor = null!;
 
     /// <summary>Parameters per step (the matrix's elements), for the GB/s column.</summary>
     [Params(Rows * Columns)]
@@ -61,6 +63,32 @@ public class AdafactorBenchmarks
     [BytesPerParameter(24)]
     public void Adafactor_TensorPrimitives()
         => _tensorPrimitives.StepFactored(in s_settings, ++_t, _set.Values, _set.Gradients, 1, Rows, Columns, _rowFactor, _columnFactor);
+
+    /// <summary>Creates NumKit's optimizer (its 2048 + 2048 floats of factors) over the same set.</summary>
+    [GlobalSetup(Target = nameof(Adafactor_NumKit))]
+    public void SetupAdafactorNumKit()
+    {
+        CreateInputs();
+        _adafactor = new Optimizer<Adafactor>(
+            new Adafactor
+            {
+                LearningRate = s_settings.LearningRate, Beta2Decay = s_settings.Beta2Decay, Epsilon1 = s_settings.Epsilon1,
+                Epsilon2 = s_settings.Epsilon2, ClipThreshold = s_settings.ClipThreshold, WeightDecay = s_settings.WeightDecay,
+            },
+            Layout);
+        if (_adafactor.StateBytes != (Rows + Columns) * sizeof(float))
+        {
+            throw new InvalidOperationException($"Adafactor keeps {_adafactor.StateBytes} bytes of state over {Rows} × {Columns}, not {(Rows + Columns) * sizeof(float)}.");
+        }
+
+        AllocationCheck.RequireNone($"Optimizer<Adafactor>.Step, {Rows} × {Columns}", Adafactor_NumKit);
+    }
+
+    /// <summary>NumKit: three passes (RMS(w) and the row and column means of g²; U and RMS(U); the update), the factors between them.</summary>
+    [Benchmark]
+    [BenchmarkCategory("Adafactor")]
+    [BytesPerParameter(24)]
+    public void Adafactor_NumKit() => _adafactor.Step(_set);
 
     private void CreateInputs()
     {

@@ -303,6 +303,11 @@ public sealed partial class OptimizerGenerator
                 return;
             }
 
+            if (_plan.ReducesMatrices)
+            {
+                return; // a kernel over rows and columns needs each tensor's shape: Optimizer<TRule> steps it (README, "Rows, columns and rank")
+            }
+
             foreach (string precision in new[] { "float", "double" })
             {
                 _w.Line("/// <summary>");

@@ -35,6 +35,13 @@ public sealed partial class OptimizerGenerator
 
         private void WritePasses()
         {
+            if (_plan.ReducesMatrices)
+            {
+                WriteMatrixUpdateCore();
+                WriteMatrixPasses();
+                return;
+            }
+
             WritePassMembers();
             if (_plan.ReducesOverGroups)
             {
@@ -385,12 +392,13 @@ public sealed partial class OptimizerGenerator
         // The values between passes that passes before 'pass' computed, as locals.
         private void WriteValuesBefore(int pass)
         {
-            foreach (ReductionSlot reduction in _plan.Reductions.Where(r => r.Pass < pass))
+            // Row and column values stay in their buffers: the loops that use them read them row by row or column by column.
+            foreach (ReductionSlot reduction in _plan.Reductions.Where(r => r.Pass < pass && !r.IsRowValue && !r.IsColumnValue))
             {
                 _w.Line($"double {_names.Reduction(reduction.Index)} = tensorValues[{reduction.Index}]; // {reduction.Equation}");
             }
 
-            foreach (StepAssignment after in _plan.Passes.Where(p => p.Number < pass).SelectMany(p => p.After))
+            foreach (StepAssignment after in _plan.Passes.Where(p => p.Number < pass).SelectMany(p => p.After).Where(a => a.Rate is not (Rate.PerRow or Rate.PerColumn)))
             {
                 _w.Line(after.IsCondition
                     ? $"bool {_names.Of(after.Result)} = tensorValues[{ValueIndex(after)}] != 0.0; // {after.Equation}"

@@ -137,6 +137,80 @@ public interface IOptimizerRule<TSelf>
     static virtual void FinishPass(int pass, in TSelf rule, int t, int count, ReadOnlySpan<double> scalarState, ReadOnlySpan<double> sums, Span<double> tensorValues)
         => throw new NotSupportedException($"{typeof(TSelf).Name} has no reductions.");
 
+    // Rules that reduce rows or columns (rowmean(g^2), colmean(g^2)) walk each tensor as a batch of matrices
+    // (Kernels.MatrixShape) in blocks of MatrixLanes.RowsPerChunk rows; Optimizer<TRule> drives them
+    // (README, "Rows and columns").
+
+    /// <summary>Whether the equations reduce rows or columns: then a step runs <see cref="StepMatrixPass(int, in TSelf, int, ReadOnlySpan{int}, int, int, Span{float}, ReadOnlySpan{float}, Span{float}, int, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{double})"/> and every tensor needs rank 2 or more.</summary>
+    static virtual bool ReducesMatrices => false;
+
+    /// <summary>How many values each row of a tensor has between passes (row reductions' results, per-row statements).</summary>
+    static virtual int RowValueCount => 0;
+
+    /// <summary>How many values each column of a tensor has between passes.</summary>
+    static virtual int ColumnValueCount => 0;
+
+    /// <summary>The most column reductions one pass accumulates: a call needs that many running sums per column.</summary>
+    static virtual int ColumnReductionCount => 0;
+
+    /// <summary>
+    /// Whether the equations read <c>rank</c>: then a tensor of rank 0 or 1 is stepped too, seen as one matrix of
+    /// n rows of one column (a scalar: one row); otherwise such a tensor has no rows and the optimizer refuses it.
+    /// </summary>
+    static virtual bool ReadsRank => false;
+
+    /// <summary>The per-row state (one value per row of each matrix, kept between steps), in kernel order.</summary>
+    static virtual IReadOnlyList<string> RowStateNames => Array.Empty<string>();
+
+    /// <summary>The per-column state, in kernel order.</summary>
+    static virtual IReadOnlyList<string> ColumnStateNames => Array.Empty<string>();
+
+    /// <summary>
+    /// Before a tensor's passes: copies its per-row state (state k of row i at <c>k * shape.RowValues + i</c>) and per-column
+    /// state into the row and column values the passes read.
+    /// </summary>
+    static virtual void LoadMatrixState(ReadOnlySpan<int> shape, ReadOnlySpan<float> rowState, ReadOnlySpan<float> columnState, Span<float> rowValues, Span<float> columnValues)
+        => throw new NotSupportedException($"{typeof(TSelf).Name} does not reduce rows or columns.");
+
+    /// <inheritdoc cref="LoadMatrixState(ReadOnlySpan{int}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+    static virtual void LoadMatrixState(ReadOnlySpan<int> shape, ReadOnlySpan<double> rowState, ReadOnlySpan<double> columnState, Span<double> rowValues, Span<double> columnValues)
+        => throw new NotSupportedException($"{typeof(TSelf).Name} does not reduce rows or columns.");
+
+    /// <summary>After a tensor's passes: copies the new per-row and per-column state from the row and column values back.</summary>
+    static virtual void StoreMatrixState(ReadOnlySpan<int> shape, ReadOnlySpan<float> rowValues, ReadOnlySpan<float> columnValues, Span<float> rowState, Span<float> columnState)
+        => throw new NotSupportedException($"{typeof(TSelf).Name} does not reduce rows or columns.");
+
+    /// <inheritdoc cref="StoreMatrixState(ReadOnlySpan{int}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+    static virtual void StoreMatrixState(ReadOnlySpan<int> shape, ReadOnlySpan<double> rowValues, ReadOnlySpan<double> columnValues, Span<double> rowState, Span<double> columnState)
+        => throw new NotSupportedException($"{typeof(TSelf).Name} does not reduce rows or columns.");
+
+    /// <summary>
+    /// Runs pass <paramref name="pass"/> over blocks <paramref name="firstBlock"/> .. + <paramref name="blockCount"/> − 1
+    /// (each matrix's rows cut into blocks of <c>MatrixLanes.RowsPerChunk</c>) of the whole tensor <paramref name="w"/> whose
+    /// dimensions are <paramref name="shape"/> (as <see cref="ParameterTensor.Shape"/>; a batch of matrices over the last two), state packed as in <c>Step</c>. Reads
+    /// the row and column values earlier passes finished (value k of row i at <c>k * shape.RowValues + i</c>, of column j
+    /// at <c>k * shape.ColumnValues + j</c>); writes its reductions' partials r at <c>r * MatrixLanes.PartialStride(shape)</c>
+    /// (a row or tensor reduction: one per row; a column reduction: one per block and column), using
+    /// <paramref name="columnSums"/> (<see cref="ColumnReductionCount"/> × columns, one per concurrent call) as its running sums.
+    /// </summary>
+    static virtual void StepMatrixPass(int pass, in TSelf rule, int t, ReadOnlySpan<int> shape, int firstBlock, int blockCount, Span<float> w, ReadOnlySpan<float> g, Span<float> state, int stateStride, ReadOnlySpan<double> scalarState, ReadOnlySpan<double> tensorValues, ReadOnlySpan<float> rowValues, ReadOnlySpan<float> columnValues, Span<float> columnSums, Span<double> partials)
+        => throw new NotSupportedException($"{typeof(TSelf).Name} does not reduce rows or columns.");
+
+    /// <inheritdoc cref="StepMatrixPass(int, in TSelf, int, ReadOnlySpan{int}, int, int, Span{float}, ReadOnlySpan{float}, Span{float}, int, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{double})"/>
+    static virtual void StepMatrixPass(int pass, in TSelf rule, int t, ReadOnlySpan<int> shape, int firstBlock, int blockCount, Span<double> w, ReadOnlySpan<double> g, Span<double> state, int stateStride, ReadOnlySpan<double> scalarState, ReadOnlySpan<double> tensorValues, ReadOnlySpan<double> rowValues, ReadOnlySpan<double> columnValues, Span<double> columnSums, Span<double> partials)
+        => throw new NotSupportedException($"{typeof(TSelf).Name} does not reduce rows or columns.");
+
+    /// <summary>
+    /// After pass <paramref name="pass"/> over every block of a tensor: its reductions' values from the partials (in row
+    /// and block order), then the per-tensor, per-row and per-column values that follow.
+    /// </summary>
+    static virtual void FinishMatrixPass(int pass, in TSelf rule, int t, ReadOnlySpan<int> shape, ReadOnlySpan<double> scalarState, ReadOnlySpan<double> partials, Span<double> tensorValues, Span<float> rowValues, Span<float> columnValues)
+        => throw new NotSupportedException($"{typeof(TSelf).Name} does not reduce rows or columns.");
+
+    /// <inheritdoc cref="FinishMatrixPass(int, in TSelf, int, ReadOnlySpan{int}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{float}, Span{float})"/>
+    static virtual void FinishMatrixPass(int pass, in TSelf rule, int t, ReadOnlySpan<int> shape, ReadOnlySpan<double> scalarState, ReadOnlySpan<double> partials, Span<double> tensorValues, Span<double> rowValues, Span<double> columnValues)
+        => throw new NotSupportedException($"{typeof(TSelf).Name} does not reduce rows or columns.");
+
     /// <summary>After every tensor's passes, once per step: writes the per-step state the step leaves for the next.</summary>
     static virtual void FinishStep(in TSelf rule, int t, Span<double> scalarState)
         => throw new NotSupportedException($"{typeof(TSelf).Name} makes one pass; Step writes its per-step state.");

@@ -93,6 +93,17 @@ public partial class Optimizer<TRule, T>
             CheckpointFormat.WriteValues<T>(writer, _compensation);
         }
 
+        // Per-row and per-column state (rules over rows and columns only): its names, then each tensor's values.
+        if (HasMatrixState)
+        {
+            CheckpointFormat.WriteNames(writer, TRule.RowStateNames);
+            CheckpointFormat.WriteNames(writer, TRule.ColumnStateNames);
+            for (int j = 0; j < Layout.Count; j++)
+            {
+                CheckpointFormat.WriteValues<T>(writer, MatrixStateOf(_matrixScratch!.State, j));
+            }
+        }
+
         writer.Flush();
         CheckpointFormat.WriteChecksum(writer, hashed.Hash);
         writer.Flush();
@@ -147,6 +158,7 @@ public partial class Optimizer<TRule, T>
 
         staged.Master?.CopyTo(_master!, 0);
         staged.Compensation?.CopyTo(_compensation!, 0);
+        staged.MatrixState?.CopyTo(_matrixScratch!.State, 0);
         _masterPending = false;
         StepCount = staged.StepCount;
         SkippedStepCount = staged.SkippedStepCount;
@@ -234,6 +246,17 @@ public partial class Optimizer<TRule, T>
             CheckpointFormat.ReadValues<T>(reader, staged.Compensation);
         }
 
+        if (HasMatrixState)
+        {
+            RequireSameNames(CheckpointFormat.ReadNames(reader, "per-row state"), TRule.RowStateNames, "per-row state");
+            RequireSameNames(CheckpointFormat.ReadNames(reader, "per-column state"), TRule.ColumnStateNames, "per-column state");
+            staged.MatrixState = new T[_matrixScratch!.State.Length];
+            foreach (int j in ourIndex)
+            {
+                CheckpointFormat.ReadValues<T>(reader, MatrixStateOf(staged.MatrixState, j));
+            }
+        }
+
         ulong computed = hashed.Hash;
         ulong stored = CheckpointFormat.ReadChecksum(reader);
         if (computed != stored)
@@ -287,6 +310,12 @@ public partial class Optimizer<TRule, T>
             }
         }
     }
+
+    private static bool HasMatrixState => TRule.RowStateNames.Count + TRule.ColumnStateNames.Count > 0;
+
+    // Tensor j's per-row and per-column state in a buffer laid out as MatrixBuffers.State.
+    private Span<T> MatrixStateOf(T[] state, int j)
+        => state.AsSpan(_matrixScratch!.StateOffsets[j], _matrixScratch.StateOffsets[j + 1] - _matrixScratch.StateOffsets[j]);
 
     // How each state buffer is stored, in state order.
     private string[] StorageNamesOfState()
@@ -356,5 +385,8 @@ public partial class Optimizer<TRule, T>
         public float[]? Master { get; set; }
 
         public T[]? Compensation { get; set; }
+
+        // The per-row and per-column state, when the rule keeps some.
+        public T[]? MatrixState { get; set; }
     }
 }

@@ -63,6 +63,12 @@ public unsafe partial class Optimizer<TRule, T>
             Span<T> state = TRule.StateNames.Count == 0
                 ? Span<T>.Empty
                 : _state.Packed(range).Slice(within, ((TRule.StateNames.Count - 1) * range.Length) + tensor.Length);
+            if (TRule.ReducesMatrices)
+            {
+                StepMatrixTensor(in group.Rule, t, j, parameters.Slice(tensor.Offset, tensor.Length), gradients.Slice(tensor.Offset, tensor.Length), state, range.Length, group.Scalars);
+                continue;
+            }
+
             StepTensor(in group.Rule, t, parameters.Slice(tensor.Offset, tensor.Length), gradients.Slice(tensor.Offset, tensor.Length), state, range.Length, group.Scalars);
         }
 

@@ -45,7 +45,7 @@ public unsafe partial class Optimizer<TRule, T>
     /// The bytes the optimizer keeps per parameter set now: the per-element state (values, and 8-bit blocks' absmax),
     /// and with 16-bit parameters their float32 master copy or compensation buffer.
     /// </summary>
-    public long StateBytes => (_compact?.Bytes ?? (long)_state.Length * Unsafe.SizeOf<T>()) + ParameterCompanionBytes;
+    public long StateBytes => (_compact?.Bytes ?? (long)_state.Length * Unsafe.SizeOf<T>()) + ParameterCompanionBytes + ((long)(_matrixScratch?.State.Length ?? 0) * Unsafe.SizeOf<T>());
 
     /// <summary>How state buffer <paramref name="name"/> of group <paramref name="group"/> is stored (as asked; 8-bit falls back to float32 for small tensors).</summary>
     public StateStorage GetStateStorage(string name, int group = 0)

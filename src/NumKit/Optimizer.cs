@@ -66,7 +66,8 @@ public partial class Optimizer<TRule, T>
         Layout = layout;
         ParameterCount = layout.ParameterCount;
         _plan = new GroupPlan<TRule>(layout, rule);
-        _passScratch = IsMultiPass ? new PassScratch(layout) : null;
+        _passScratch = IsMultiPass && !TRule.ReducesMatrices ? new PassScratch(layout) : null;
+        _matrixScratch = TRule.ReducesMatrices ? new MatrixBuffers(layout) : null;
         _storage = DefaultStorage(1);
         _update = IsLowPrecision ? LowPrecisionUpdate.KahanSummation : LowPrecisionUpdate.RoundToNearest;
         AllocateParameterCompanion();
@@ -251,6 +252,7 @@ public partial class Optimizer<TRule, T>
         }
 
         ResetParameterCompanion();
+        _matrixScratch?.State.AsSpan().Clear(); // per-row and per-column state starts at zero
         StepCount = 0;
         SkippedStepCount = 0;
         ClearFailedStep();

@@ -40,10 +40,14 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor PeriodicNotOneBlock = Error("NK0027", "Periodic statements apart", "{0}");
     public static readonly DiagnosticDescriptor ReductionOfNonElement = Error("NK0031", "Reduction of a value that is not per element", "'{0}({1})' reduces a value that is {2}; a reduction runs over per-element values such as w, g, the state or what the equations compute from them");
     public static readonly DiagnosticDescriptor ReductionScopeNotSupported = Error("NK0032", "Reduction scope not compiled yet", "'{0}' reduces over {1}, which this version of the generator does not compile yet; reduce over each tensor (sum, mean, norm, rms, maxabs)");
-    public static readonly DiagnosticDescriptor StateRateNotSupported = Error("NK0033", "State of an unsupported rate", "'{0}' is state, and what it is assigned is {1}; state may be one value per element, one number per step or one number per group");
+    public static readonly DiagnosticDescriptor StateRateNotSupported = Error("NK0033", "State of an unsupported rate", "'{0}' is state, and what it is assigned is {1}; state may be one value per element, per row or column of a matrix, one number per step or one number per group");
     public static readonly DiagnosticDescriptor StateReadAfterReduction = Error("NK0034", "State read before a reduction that needs it", "'{0}' is read here as it was before this step's update, but this is computed after the reduction '{1}', which needs the updated '{0}' (the update has been stored by then); read '{0}' after its update, or reduce a value computed before it");
     public static readonly DiagnosticDescriptor ReassignedWithReductions = Error("NK0035", "Name assigned twice in equations with reductions", "'{0}' is assigned more than once; in equations with reductions, which run in several passes over the elements, each per-element name is assigned once per step");
     public static readonly DiagnosticDescriptor GroupAndTensorReductions = Error("NK0036", "Group and tensor reductions in one rule", "'{0}' reduces over each tensor, row or column, and '{1}' over the whole group; a rule reduces over the group or over its tensors, not both (its passes run group by group or tensor by tensor)");
+    public static readonly DiagnosticDescriptor RankWithoutMatrices = Error("NK0040", "Rank read by a rule that does not reduce rows or columns", "'rank' is each tensor's number of dimensions, which a rule knows only when it reduces rows or columns (rowmean, colmean, ...); branch on it in such a rule, or give the property another name");
+    public static readonly DiagnosticDescriptor MatrixStateInitialValue = Error("NK0041", "Initial value of a per-row or per-column state", "'{0}' is {1} and starts at zero; 'init' declares the start of per-element and per-step state only");
+    public static readonly DiagnosticDescriptor NestedReduction = Error("NK0042", "Reduction of a reduction", "'{0}' reduces a value that contains the reduction '{1}'; assign the inner value a name first (x = {1}), then reduce x");
+    public static readonly DiagnosticDescriptor MatrixCondition = Error("NK0043", "Condition per row or column", "'{0}' is a condition per {1}; write the comparison inside if(...) where it is used, or assign a number");
     public static readonly DiagnosticDescriptor UnsupportedDeclaration = Error("NK0019", "Unsupported declaration", "The [{2}] type '{0}' cannot be generated: {1}");
 
     /// <summary>The descriptor of a problem kind: NK and the kind's number, four digits.</summary>
@@ -82,6 +86,10 @@ internal static class DiagnosticDescriptors
         ProblemKind.StateReadAfterReduction => StateReadAfterReduction,
         ProblemKind.ReassignedWithReductions => ReassignedWithReductions,
         ProblemKind.GroupAndTensorReductions => GroupAndTensorReductions,
+        ProblemKind.RankWithoutMatrices => RankWithoutMatrices,
+        ProblemKind.MatrixStateInitialValue => MatrixStateInitialValue,
+        ProblemKind.NestedReduction => NestedReduction,
+        ProblemKind.MatrixCondition => MatrixCondition,
         _ => UnsupportedDeclaration,
     };
 

@@ -97,6 +97,12 @@ internal sealed class CSharpExpression
             case PlanElementValue value:
                 builder.Append(_names.Of(value.Name));
                 break;
+            case PlanMatrixValue value:
+                builder.Append(_names.MatrixValue(value.Column, value.Slot));
+                break;
+            case PlanTensorRank:
+                builder.Append(_names.Of(Language.Rank));
+                break;
             case PlanNegate negate when _vector:
                 Call(builder, "V.Negate", negate.Operand);
                 break;

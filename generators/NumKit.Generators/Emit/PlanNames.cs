@@ -21,14 +21,16 @@ internal sealed class PlanNames
     public PlanNames(RulePlan plan, IEnumerable<string>? reserved = null)
     {
         _identifiers = new Identifiers(reserved);
+        _plan = plan;
         foreach (string name in plan.Names)
         {
             _identifiers.ForEquationName(name);
         }
 
-        var states = new HashSet<string>(plan.ScalarStates.Select(s => s.Name));
-        // Values between passes (per tensor) are versions like per-step ones; a one-pass plan has none.
-        List<StepAssignment> steps = plan.StepAssignments.Concat(plan.Passes.SelectMany(p => p.After)).ToList();
+        // A per-row or per-column state's new value is named apart from its incoming one, as a per-step state's is.
+        var states = new HashSet<string>(plan.ScalarStates.Select(s => s.Name).Concat(plan.RowStates.Concat(plan.ColumnStates).Select(s => s.Name)));
+        // Values between passes (per tensor, row or column) are versions like per-step ones; a one-pass plan has none.
+        List<StepAssignment> steps = plan.StepAssignments.Concat(plan.TensorAssignments).Concat(plan.Passes.SelectMany(p => p.After)).ToList();
         Dictionary<string, int> assignments = steps.GroupBy(s => s.Name).ToDictionary(g => g.Key, g => g.Count());
         foreach (StepAssignment step in steps)
         {
@@ -67,6 +69,7 @@ internal sealed class PlanNames
         }
     }
 
+    private readonly RulePlan _plan;
     private readonly List<string> _reductions = new();
     private readonly List<List<string>> _passHoisted = new();
     private int _pass;
@@ -81,6 +84,13 @@ internal sealed class PlanNames
 
     /// <summary>The local that holds reduction <paramref name="index"/>'s finished value.</summary>
     public string Reduction(int index) => _reductions[index];
+
+    /// <summary>The local that holds a row or column slot's value (per element: its block; between passes: its double).</summary>
+    public string MatrixValue(bool column, int slot)
+    {
+        MatrixValueSlot value = column ? _plan.ColumnValues[slot] : _plan.RowValues[slot];
+        return value.Reduction >= 0 ? Reduction(value.Reduction) : Of(new PlanStepValue(value.Name!, value.Version));
+    }
 
     /// <summary>Names hoisted values as pass <paramref name="pass"/> (1, 2, ...) hoists them; 0 for a one-pass plan.</summary>
     public PlanNames InPass(int pass)

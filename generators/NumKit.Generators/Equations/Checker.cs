@@ -120,6 +120,10 @@ internal sealed class Checker
 
     private bool IsHyperparameter(string name) => _members.TryGetValue(name, out HostMember? member) && member.IsHyperparameter;
 
+    // 'rank' is the tensor's rank in an optimizer, unless the equations assign it or the struct has a member of that name.
+    private bool IsRank(string name)
+        => name == Language.Rank && _dialect.OutputIsBuiltIn && _dialect.AllowsState && !_members.ContainsKey(name) && !_variables.ContainsKey(name);
+
     private string _text = string.Empty;
 
     private CheckedSpec Run(string text, List<Statement> all)
@@ -142,6 +146,7 @@ internal sealed class Checker
         CheckParameterUpdated(text, written);
         ReportUnused(updates);
         CheckStateRates();
+        CheckMatrixUses(typed);
         if (typed.Any(s => s.IsPeriodic))
         {
             foreach (TypedReduction reduction in typed.SelectMany(s => s.Value.DescendantsAndSelf()).OfType<TypedReduction>())
@@ -343,6 +348,10 @@ internal sealed class Checker
                 variable.IsState = true;
             }
         }
+        else if (IsRank(name.Name))
+        {
+            // the tensor's rank: known to rules over rows and columns (CheckMatrixUses)
+        }
         else if (!_skippedTargets.Contains(name.Name))
         {
             string? suggestion = Suggestions.Closest(name.Name, KnownNames());
@@ -412,8 +421,13 @@ internal sealed class Checker
                 return Rate.PerElement;
             case NameExpr name when _variables.TryGetValue(name.Name, out Variable? variable):
                 return variable.Rate;
+            case NameExpr name when IsRank(name.Name):
+                return Rate.PerTensor;
             case CallExpr call when Reductions.TryGet(call.Function, out Reduction reduction):
-                return reduction.Rate;
+                // Over each matrix's rows (columns) of a per-row (per-column) value: read per row (column).
+                return reduction.Scope == ReductionScope.Tensor && call.Arguments.Count == 1 && RateOf(call.Arguments[0]) is Rate.PerRow or Rate.PerColumn
+                    ? RateOf(call.Arguments[0])
+                    : reduction.Rate;
             case NegateExpr negate:
                 return RateOf(negate.Operand);
             case BinaryExpr binary:
@@ -547,6 +561,11 @@ internal sealed class Checker
             return new TypedName(name.Name, NameKind.Variable, variable.Rate, variable.Type, name);
         }
 
+        if (IsRank(name.Name))
+        {
+            return new TypedName(name.Name, NameKind.TensorRank, Rate.PerTensor, ValueType.Number, name);
+        }
+
         return new TypedName(name.Name, NameKind.Unresolved, Rate.PerStep, ValueType.Number, name);
     }
 
@@ -562,13 +581,14 @@ internal sealed class Checker
         }
 
         TypedExpr argument = ExpectNumber(call.Arguments[0], $"{call.Function}()");
-        if (argument.Rate != Rate.PerElement)
+        bool overLines = reduction.Scope == ReductionScope.Tensor && argument.Rate is Rate.PerRow or Rate.PerColumn;
+        if (overLines && argument.DescendantsAndSelf().OfType<TypedReduction>().FirstOrDefault() is { } inner)
+        {
+            Report(ProblemKind.NestedReduction, call.Span, Printer.Print(call), Printer.Print(inner.Syntax));
+        }
+        else if (argument.Rate != Rate.PerElement && !overLines)
         {
             Report(ProblemKind.ReductionOfNonElement, call.Span, call.Function, Printer.Print(call.Arguments[0]), Rates.Describe(argument.Rate));
-        }
-        else if (reduction.Scope is ReductionScope.Row or ReductionScope.Column)
-        {
-            Report(ProblemKind.ReductionScopeNotSupported, call.NameSpan, call.Function, reduction.Scope == ReductionScope.Row ? "rows" : "columns");
         }
 
         return new TypedReduction(reduction, argument, call);
@@ -616,6 +636,12 @@ internal sealed class Checker
             if (variable.Initializer is not null)
             {
                 Report(ProblemKind.InvalidInitialValue, init.TargetSpan, $"'{init.Target}' already has an initial value");
+                continue;
+            }
+
+            if (variable.Rate is Rate.PerRow or Rate.PerColumn)
+            {
+                Report(ProblemKind.MatrixStateInitialValue, init.TargetSpan, init.Target, Rates.Describe(variable.Rate));
                 continue;
             }
 
@@ -748,12 +774,33 @@ internal sealed class Checker
     }
 
     // State is kept per element, per step or per group (one number of each group: the group's scalar state, which
-    // Prodigy's d is); a state computed from a per-tensor, row or column value has no place to be kept yet.
+    // Prodigy's d is), per row or per column (kept per tensor by the optimizer); a state computed from a per-tensor value
+    // has no place to be kept yet.
     private void CheckStateRates()
     {
-        foreach (Variable variable in _variables.Values.Where(v => v.IsState && v.Rate != Rate.PerStep && v.Rate != Rate.PerElement && v.Rate != Rate.PerGroup).OrderBy(v => v.FirstAssignment.Start))
+        foreach (Variable variable in _variables.Values.Where(v => v.IsState && v.Rate is not (Rate.PerStep or Rate.PerElement or Rate.PerGroup or Rate.PerRow or Rate.PerColumn)).OrderBy(v => v.FirstAssignment.Start))
         {
             Report(ProblemKind.StateRateNotSupported, variable.FirstAssignment, variable.Name, Rates.Describe(variable.Rate));
+        }
+    }
+
+    // 'rank' needs the tensors' shapes, which a step passes only to rules over rows and columns; a per-row or
+    // per-column name holds numbers (its values sit in the element type between passes).
+    private void CheckMatrixUses(List<TypedStatement> typed)
+    {
+        List<TypedExpr> nodes = typed.SelectMany(s => s.Value.DescendantsAndSelf()).ToList();
+        bool overLines = nodes.OfType<TypedReduction>().Any(r => r.Reduction.Scope is ReductionScope.Row or ReductionScope.Column);
+        if (!overLines)
+        {
+            foreach (TypedName rank in nodes.OfType<TypedName>().Where(n => n.Kind == NameKind.TensorRank))
+            {
+                Report(ProblemKind.RankWithoutMatrices, rank.Syntax.Span);
+            }
+        }
+
+        foreach (TypedStatement statement in typed.Where(s => s.Variable is { Type: ValueType.Condition, Rate: Rate.PerRow or Rate.PerColumn }))
+        {
+            Report(ProblemKind.MatrixCondition, statement.TargetSpan, statement.Target, statement.Variable!.Rate == Rate.PerRow ? "row" : "column");
         }
     }
 

@@ -12,6 +12,12 @@ internal static class Language
     /// <summary>The step number, 1 on the first step; per step and read-only.</summary>
     public const string StepNumber = "t";
 
+    /// <summary>
+    /// An optimizer's per-tensor number of dimensions (0 for a scalar), read where the equations branch on it
+    /// (<c>factored = rank >= 2</c>); a name the equations or the struct define instead takes its place.
+    /// </summary>
+    public const string Rank = "rank";
+
     /// <summary>The keyword that declares a state's initial value.</summary>
     public const string Init = "init";
 

@@ -176,7 +176,10 @@ internal sealed class PassAnalysis
             }
 
             bool element = IsElement(i);
-            int required = element ? 1 : 0;
+
+            // A per-row or per-column value is computed after a pass (its loop over the rows or columns runs then);
+            // a per-tensor one that reads no pass's result is computed before the passes.
+            int required = element || _statements[i].Variable!.Rate is Rate.PerRow or Rate.PerColumn ? 1 : 0;
             foreach ((TypedExpr node, TypedReduction? inside) in Reads(_statements[i].Value, null))
             {
                 if (node is TypedReduction reduction)
@@ -184,7 +187,7 @@ internal sealed class PassAnalysis
                     int argumentPass = 1;
                     foreach ((TypedExpr read, TypedReduction? _) in Reads(reduction.Argument, reduction))
                     {
-                        argumentPass = System.Math.Max(argumentPass, ElementPassOf(read, i));
+                        argumentPass = System.Math.Max(argumentPass, reduction.IsOverLines ? LinePassOf(read, i) : ElementPassOf(read, i));
                     }
 
                     if (argumentPass > _reductionPass[reduction])
@@ -221,6 +224,10 @@ internal sealed class PassAnalysis
 
         return 1;
     }
+
+    // The pass after which a name read inside a reduction over rows or columns (a per-row or per-column value) is computed.
+    private int LinePassOf(TypedExpr read, int i)
+        => read is TypedName name && Source(name.Name, i) is int j && j >= 0 ? System.Math.Max(1, _pass[j]) : 1;
 
     // The names and reductions an expression reads, not looking inside reductions (their arguments are read in their own pass).
     private static IEnumerable<(TypedExpr Node, TypedReduction? Inside)> Reads(TypedExpr expr, TypedReduction? inside)

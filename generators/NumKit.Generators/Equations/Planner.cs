@@ -20,6 +20,8 @@ internal sealed class Planner
     private readonly List<string> _hyperparameters = new();
     private List<HoistedValue> _hoisted = new();
     private readonly Dictionary<TypedReduction, int> _reductionIndex = new(new ReferenceEquality<TypedReduction>());
+    private readonly List<MatrixValueSlot> _rowValues = new();
+    private readonly List<MatrixValueSlot> _columnValues = new();
 
     private Planner(CheckedSpec spec)
     {
@@ -106,10 +108,18 @@ internal sealed class Planner
             _currentVersion[state.Name] = 0;
         }
 
+        // A per-row or per-column state's incoming value has its slot, as every version of it does.
+        foreach (Variable state in _spec.States(Rate.PerRow).Concat(_spec.States(Rate.PerColumn)))
+        {
+            _currentVersion[state.Name] = 0;
+            MatrixSlot(state.Rate == Rate.PerColumn, new MatrixValueSlot(-1, state.Name, 0));
+        }
+
         List<TypedStatement> statements = _spec.Statements;
         var versionsAt = new Dictionary<string, int>[statements.Count];
         var versionOf = new int[statements.Count];
         var stepAssignments = new List<StepAssignment>();
+        var tensorAssignments = new List<StepAssignment>();
         for (int i = 0; i < statements.Count; i++)
         {
             versionsAt[i] = new Dictionary<string, int>(_currentVersion);
@@ -120,12 +130,17 @@ internal sealed class Planner
             }
 
             // A value between passes that reads no reduction (a per-group state's old value times a hyperparameter:
-            // Prodigy's d·lr) is known before the first pass, so it is computed with the per-step statements.
-            bool beforePasses = variable.Rate == Rate.PerStep || passes.PassOf(i) == 0;
-            PlanExpr? value = beforePasses ? LowerStep(statements[i].Value) : null;
+            // Prodigy's d·lr) is known before the first pass, so it is computed with the per-step statements; a per-tensor
+            // one (factored = rank >= 2, in a rule over rows and columns) before each pass, where the tensor's shape is known.
+            bool beforePasses = variable.Rate == Rate.PerTensor && passes.PassOf(i) == 0;
+            PlanExpr? value = variable.Rate == Rate.PerStep || passes.PassOf(i) == 0 ? LowerStep(statements[i].Value) : null;
             _currentVersion.TryGetValue(statements[i].Target, out int version);
             _currentVersion[statements[i].Target] = versionOf[i] = ++version;
-            if (value is not null)
+            if (beforePasses)
+            {
+                tensorAssignments.Add(new StepAssignment(statements[i].Target, version, value!, statements[i].Text, variable.Type == ValueType.Condition, Rate.PerTensor));
+            }
+            else if (value is not null)
             {
                 stepAssignments.Add(new StepAssignment(statements[i].Target, version, value, statements[i].Text, variable.Type == ValueType.Condition));
             }
@@ -151,7 +166,7 @@ internal sealed class Planner
             for (int i = 0; i <= statements.Count; i++)
             {
                 // The reductions of statement i are accumulated just before it, after what the pass computed so far.
-                foreach (TypedReduction reduction in passes.Reductions.Where(r => passes.StatementOf(r) == i && passes.PassOf(r) == pass))
+                foreach (TypedReduction reduction in passes.Reductions.Where(r => !r.IsOverLines && passes.StatementOf(r) == i && passes.PassOf(r) == pass))
                 {
                     _currentVersion.Clear();
                     foreach (KeyValuePair<string, int> entry in versionsAt[i])
@@ -166,7 +181,12 @@ internal sealed class Planner
                         index = reductions.Count;
                         reductionArguments.Add((pass, reduction.Reduction.Name, argument));
                         string? argumentName = reduction.Argument is TypedName name ? name.Name : null;
-                        reductions.Add(new ReductionSlot(index, reduction.Reduction.Name, reduction.Reduction.Kind, pass, Printer.Print(reduction.Syntax), argumentName));
+                        reductions.Add(new ReductionSlot(index, reduction.Reduction.Name, reduction.Reduction.Kind, pass, Printer.Print(reduction.Syntax), argumentName, reduction.Reduction.Scope));
+                        if (reduction.Reduction.Scope is ReductionScope.Row or ReductionScope.Column)
+                        {
+                            MatrixSlot(reduction.Reduction.Scope == ReductionScope.Column, new MatrixValueSlot(index, null, 0));
+                        }
+
                         accumulations.Add(new Accumulation(index, assignments.Count, argument));
                     }
 
@@ -195,9 +215,32 @@ internal sealed class Planner
             }
 
             var after = new List<StepAssignment>();
-            for (int i = 0; i < statements.Count; i++)
+            var lineReductions = new List<Accumulation>();
+            var lineReductionsDone = new HashSet<TypedReduction>(new ReferenceEquality<TypedReduction>());
+            for (int i = 0; i <= statements.Count; i++)
             {
-                if (statements[i].Variable is { } variable && Rates.IsBetweenPasses(variable.Rate) && passes.PassOf(i) == pass)
+                // Reductions over each matrix's rows or columns: before the statement that reads them if it is computed
+                // after this pass too, else after every value this pass's finish computes.
+                bool here = i < statements.Count && statements[i].Variable is { } reader && Rates.IsBetweenPasses(reader.Rate) && passes.PassOf(i) == pass;
+                foreach (TypedReduction reduction in passes.Reductions.Where(r => r.IsOverLines && passes.PassOf(r) == pass && !lineReductionsDone.Contains(r)
+                    && (i == statements.Count || (here && passes.StatementOf(r) == i))))
+                {
+                    int at = i == statements.Count ? passes.StatementOf(reduction) : i;
+                    _currentVersion.Clear();
+                    foreach (KeyValuePair<string, int> entry in versionsAt[at])
+                    {
+                        _currentVersion[entry.Key] = entry.Value;
+                    }
+
+                    int index = reductions.Count;
+                    reductions.Add(new ReductionSlot(index, reduction.Reduction.Name, reduction.Reduction.Kind, pass, Printer.Print(reduction.Syntax), reduction.Argument is TypedName name ? name.Name : null, reduction.Reduction.Scope, reduction.Argument.Rate));
+                    MatrixSlot(reduction.Argument.Rate == Rate.PerColumn, new MatrixValueSlot(index, null, 0));
+                    _reductionIndex[reduction] = index;
+                    lineReductions.Add(new Accumulation(index, after.Count, LowerStep(reduction.Argument)));
+                    lineReductionsDone.Add(reduction);
+                }
+
+                if (i < statements.Count && statements[i].Variable is { } variable && Rates.IsBetweenPasses(variable.Rate) && passes.PassOf(i) == pass)
                 {
                     _currentVersion.Clear();
                     foreach (KeyValuePair<string, int> entry in versionsAt[i])
@@ -205,11 +248,16 @@ internal sealed class Planner
                         _currentVersion[entry.Key] = entry.Value;
                     }
 
-                    after.Add(new StepAssignment(statements[i].Target, versionOf[i], LowerStep(statements[i].Value), statements[i].Text, variable.Type == ValueType.Condition));
+                    after.Add(new StepAssignment(statements[i].Target, versionOf[i], LowerStep(statements[i].Value), statements[i].Text, variable.Type == ValueType.Condition, variable.Rate));
+                    if (variable.Rate is Rate.PerRow or Rate.PerColumn)
+                    {
+                        MatrixSlot(variable.Rate == Rate.PerColumn, new MatrixValueSlot(-1, statements[i].Target, versionOf[i]));
+                    }
+
                 }
             }
 
-            plans.Add(new PassPlan(pass, _hoisted.ToEquatableArray(), assignments.ToEquatableArray(), accumulations.ToEquatableArray(), stores.ToEquatableArray(), after.ToEquatableArray()));
+            plans.Add(new PassPlan(pass, _hoisted.ToEquatableArray(), assignments.ToEquatableArray(), accumulations.ToEquatableArray(), stores.ToEquatableArray(), after.ToEquatableArray(), lineReductions.ToEquatableArray()));
         }
 
         _currentVersion.Clear();
@@ -233,7 +281,27 @@ internal sealed class Planner
             Output: null,
             Passes: plans.ToEquatableArray(),
             Reductions: reductions.ToEquatableArray(),
-            ReducesOverGroups: _spec.ReducesOverGroups);
+            ReducesOverGroups: _spec.ReducesOverGroups,
+            RowValues: _rowValues.ToEquatableArray(),
+            ColumnValues: _columnValues.ToEquatableArray(),
+            TensorAssignments: tensorAssignments.ToEquatableArray(),
+            RowStates: _spec.States(Rate.PerRow).Select(s => new ScalarStateWrite(s.Name, finalVersions[s.Name])).ToEquatableArray(),
+            ColumnStates: _spec.States(Rate.PerColumn).Select(s => new ScalarStateWrite(s.Name, finalVersions[s.Name])).ToEquatableArray(),
+            ReadsRank: _spec.Statements.SelectMany(s => s.Value.DescendantsAndSelf()).Any(n => n is TypedName { Kind: NameKind.TensorRank }));
+    }
+
+    // The slot of a per-row or per-column value between passes, added on first use.
+    private int MatrixSlot(bool column, MatrixValueSlot slot)
+    {
+        List<MatrixValueSlot> slots = column ? _columnValues : _rowValues;
+        int index = slots.IndexOf(slot);
+        if (index < 0)
+        {
+            index = slots.Count;
+            slots.Add(slot);
+        }
+
+        return index;
     }
 
     // A state that starts from the parameter takes its value on step 1, in the first pass, before any statement changes w.
@@ -367,6 +435,8 @@ internal sealed class Planner
                 return new PlanConstant(number.Value);
             case TypedName { Kind: NameKind.StepNumber } name:
                 return new PlanStepNumber(name.Name);
+            case TypedName { Kind: NameKind.TensorRank }:
+                return new PlanTensorRank();
             case TypedName name when _currentVersion.TryGetValue(name.Name, out int version):
                 return new PlanStepValue(name.Name, version);
             case TypedName name:
@@ -397,7 +467,19 @@ internal sealed class Planner
     // A per-element expression: per-step subtrees become hoisted values; the rest keeps its shape.
     private PlanExpr LowerElement(TypedExpr expr)
     {
-        if (expr.Rate != Rate.PerElement)
+        // A row or column value is read from its slot; an expression of them is computed element by element.
+        if (expr.Rate is Rate.PerRow or Rate.PerColumn)
+        {
+            bool column = expr.Rate == Rate.PerColumn;
+            switch (expr)
+            {
+                case TypedReduction reduction:
+                    return new PlanMatrixValue(column, MatrixSlot(column, new MatrixValueSlot(_reductionIndex[reduction], null, 0)));
+                case TypedName name:
+                    return new PlanMatrixValue(column, MatrixSlot(column, new MatrixValueSlot(-1, name.Name, _currentVersion[name.Name])));
+            }
+        }
+        else if (expr.Rate != Rate.PerElement)
         {
             return Hoist(expr);
         }
@@ -430,7 +512,7 @@ internal sealed class Planner
                 PlanExpr condition = LowerElement(conditional.Condition);
                 PlanExpr whenTrue = LowerElement(conditional.WhenTrue);
                 PlanExpr whenFalse = LowerElement(conditional.WhenFalse);
-                return conditional.Condition.Rate != Rate.PerElement
+                return conditional.Condition.Rate is not (Rate.PerElement or Rate.PerRow or Rate.PerColumn)
                     ? new PlanChoose(condition, whenTrue, whenFalse)
                     : new PlanSelect(condition, whenTrue, whenFalse);
             default:

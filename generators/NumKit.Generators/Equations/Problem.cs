@@ -39,6 +39,10 @@ internal enum ProblemKind
     StateReadAfterReduction = 34,
     ReassignedWithReductions = 35,
     GroupAndTensorReductions = 36,
+    RankWithoutMatrices = 40,
+    MatrixStateInitialValue = 41,
+    NestedReduction = 42,
+    MatrixCondition = 43,
 }
 
 /// <summary>One problem in a spec: its kind, where it is in the equations text, and the message arguments.</summary>

@@ -129,6 +129,9 @@ internal enum NameKind
     /// <summary>A name the equations assign: state or temporary.</summary>
     Variable,
 
+    /// <summary>The tensor's rank (<see cref="Language.Rank"/>): a number per tensor.</summary>
+    TensorRank,
+
     /// <summary>A name already reported as an error (unknown, or a member that is no hyperparameter).</summary>
     Unresolved,
 }
@@ -171,10 +174,18 @@ internal sealed record TypedConditional(TypedExpr Condition, TypedExpr WhenTrue,
 
 /// <summary>
 /// A reduction of a per-element <paramref name="Argument"/> over its scope (<see cref="Reductions"/>);
-/// its <see cref="TypedExpr.Rate"/> is the scope's, whatever the argument's.
+/// its <see cref="TypedExpr.Rate"/> is the scope's, whatever the argument's. A tensor-scope reduction of a per-row
+/// (per-column) value runs over the rows (columns) of each matrix: its value is one per matrix, read per row (column).
 /// </summary>
-internal sealed record TypedReduction(Reduction Reduction, TypedExpr Argument, Expr Syntax) : TypedExpr(Reduction.Rate, ValueType.Number, Syntax)
+internal sealed record TypedReduction(Reduction Reduction, TypedExpr Argument, Expr Syntax) : TypedExpr(ResultRate(Reduction, Argument), ValueType.Number, Syntax)
 {
+    /// <summary>Whether the argument is a per-row or per-column value, reduced between passes rather than accumulated in one.</summary>
+    public bool IsOverLines => Reduction.Scope == ReductionScope.Tensor && Argument.Rate is Rate.PerRow or Rate.PerColumn;
+
+    /// <summary>The rate of a reduction's value: its scope's, or, over a per-row or per-column value, that value's.</summary>
+    public static Rate ResultRate(Reduction reduction, TypedExpr argument)
+        => reduction.Scope == ReductionScope.Tensor && argument.Rate is Rate.PerRow or Rate.PerColumn ? argument.Rate : reduction.Rate;
+
     public override IReadOnlyList<TypedExpr> Operands => new[] { Argument };
 }
 

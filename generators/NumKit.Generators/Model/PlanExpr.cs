@@ -25,6 +25,30 @@ internal abstract record PlanExpr
         PlanChoose choose => choose.Condition.ReadsElement(name) || choose.WhenTrue.ReadsElement(name) || choose.WhenFalse.ReadsElement(name),
         _ => false,
     };
+
+    /// <summary>This node and every node below it.</summary>
+    public System.Collections.Generic.IEnumerable<PlanExpr> DescendantsAndSelf()
+    {
+        yield return this;
+        PlanExpr[] operands = this switch
+        {
+            PlanNegate negate => new[] { negate.Operand },
+            PlanBinary binary => new[] { binary.Left, binary.Right },
+            PlanPower power => new[] { power.Base, power.Exponent },
+            PlanIntegerPower power => new[] { power.Base },
+            PlanCall call => System.Linq.Enumerable.ToArray(call.Arguments),
+            PlanSelect select => new[] { select.Mask, select.WhenTrue, select.WhenFalse },
+            PlanChoose choose => new[] { choose.Condition, choose.WhenTrue, choose.WhenFalse },
+            _ => System.Array.Empty<PlanExpr>(),
+        };
+        foreach (PlanExpr operand in operands)
+        {
+            foreach (PlanExpr node in operand.DescendantsAndSelf())
+            {
+                yield return node;
+            }
+        }
+    }
 }
 
 /// <summary>A number.</summary>
@@ -77,3 +101,13 @@ internal sealed record PlanDue : PlanExpr;
 /// tensor), in double precision: computed between passes, read like a per-step value.
 /// </summary>
 internal sealed record PlanReductionValue(int Index) : PlanExpr;
+
+/// <summary>
+/// Per element: the value of row or column slot <paramref name="Slot"/> (<see cref="RulePlan.RowValues"/> or
+/// <see cref="RulePlan.ColumnValues"/>) for the element's row or column — a row value is the same in every lane
+/// of a row, a column value differs lane by lane.
+/// </summary>
+internal sealed record PlanMatrixValue(bool Column, int Slot) : PlanExpr;
+
+/// <summary>The tensor's rank (its number of dimensions), as a double: a per-tensor value.</summary>
+internal sealed record PlanTensorRank : PlanExpr;

@@ -29,6 +29,12 @@ namespace NumKit.Generators.Model;
 /// The reductions run over every tensor of a parameter group (<c>groupsum</c>, ...): each pass runs over the whole
 /// group before the values between passes are computed, and those values are the group's.
 /// </param>
+/// <param name="RowValues">The per-row values between passes (row reductions' results, per-row statements): one slot each.</param>
+/// <param name="ColumnValues">The per-column values between passes: one slot each.</param>
+/// <param name="TensorAssignments">The per-tensor statements that need no pass (such as <c>factored = rank >= 2</c>): computed before each pass.</param>
+/// <param name="RowStates">The per-row states and the version that is their new value (the incoming value is version 0's slot).</param>
+/// <param name="ColumnStates">The per-column states, likewise.</param>
+/// <param name="ReadsRank">Whether the equations read the tensor's rank.</param>
 internal sealed record RulePlan(
     EquatableArray<string> Names,
     EquatableArray<StateSlot> ElementStates,
@@ -42,8 +48,20 @@ internal sealed record RulePlan(
     PeriodicSchedule? Period = null,
     EquatableArray<PassPlan> Passes = default,
     EquatableArray<ReductionSlot> Reductions = default,
-    bool ReducesOverGroups = false)
+    bool ReducesOverGroups = false,
+    EquatableArray<MatrixValueSlot> RowValues = default,
+    EquatableArray<MatrixValueSlot> ColumnValues = default,
+    EquatableArray<StepAssignment> TensorAssignments = default,
+    EquatableArray<ScalarStateWrite> RowStates = default,
+    EquatableArray<ScalarStateWrite> ColumnStates = default,
+    bool ReadsRank = false)
 {
+    /// <summary>
+    /// Whether the equations reduce rows or columns (or use their values): then every pass walks each tensor as a batch
+    /// of matrices, row by row, and the tensors need rank 2 or more.
+    /// </summary>
+    public bool ReducesMatrices => RowValues.Count > 0 || ColumnValues.Count > 0;
+
     /// <summary>Whether some per-element statements apply only every k steps, so the loop comes in two forms: with them and without.</summary>
     public bool HasPeriodicElementWork => Period is not null && System.Linq.Enumerable.Any(ElementAssignments, a => a.IsPeriodic);
 
@@ -62,7 +80,9 @@ internal sealed record PeriodicSchedule(PlanExpr Period, string Text);
 /// One pass over the elements of equations with reductions: the per-step values hoisted for its loop, its
 /// per-element statements in order (those it runs, and the temporaries it recomputes from stored state),
 /// the reductions it accumulates (each after the first <see cref="Accumulation.Position"/> statements), the
-/// names whose spans it stores, and the values between passes (per tensor) computed once it is done.
+/// names whose spans it stores, and the values between passes (per tensor) computed once it is done — with the
+/// reductions over each matrix's rows or columns of per-row or per-column values (<paramref name="LineReductions"/>,
+/// each after the first <see cref="Accumulation.Position"/> of them, its argument a per-step expression of the row's values).
 /// </summary>
 internal sealed record PassPlan(
     int Number,
@@ -70,14 +90,21 @@ internal sealed record PassPlan(
     EquatableArray<ElementAssignment> Assignments,
     EquatableArray<Accumulation> Accumulations,
     EquatableArray<string> Stores,
-    EquatableArray<StepAssignment> After);
+    EquatableArray<StepAssignment> After,
+    EquatableArray<Accumulation> LineReductions = default);
 
 /// <summary>Adds <paramref name="Value"/> (per element) to reduction <paramref name="Reduction"/>, after the pass's first <paramref name="Position"/> statements.</summary>
 internal sealed record Accumulation(int Reduction, int Position, PlanExpr Value);
 
 /// <summary>A reduction: what it computes (<see cref="ReductionKind"/>), in which pass, of what (as written, for comments).</summary>
-internal sealed record ReductionSlot(int Index, string Function, ReductionKind Kind, int Pass, string Equation, string? ArgumentName)
+internal sealed record ReductionSlot(int Index, string Function, ReductionKind Kind, int Pass, string Equation, string? ArgumentName, ReductionScope Scope = ReductionScope.Tensor, Rate Over = Rate.PerElement)
 {
+    /// <summary>Its value is one per row (a row reduction, or one over each matrix's rows of a per-row value).</summary>
+    public bool IsRowValue => Scope == ReductionScope.Row || Over == Rate.PerRow;
+
+    /// <summary>Its value is one per column.</summary>
+    public bool IsColumnValue => Scope == ReductionScope.Column || Over == Rate.PerColumn;
+
     /// <summary>Each element adds x² (norm, rms).</summary>
     public bool Squares => Kind is ReductionKind.Norm or ReductionKind.Rms;
 
@@ -93,7 +120,8 @@ internal sealed record ReductionSlot(int Index, string Function, ReductionKind K
 internal sealed record StateSlot(string Name, PlanExpr? Initializer, string? InitializerText, bool StartsFromParameter = false);
 
 /// <summary>A per-step statement: version <paramref name="Version"/> of <paramref name="Name"/> is <paramref name="Value"/>, under the equation it computes.</summary>
-internal sealed record StepAssignment(string Name, int Version, PlanExpr Value, string Equation, bool IsCondition)
+/// <remarks>A value between passes has the rate <paramref name="Rate"/>: per tensor, or one per row or column of each matrix.</remarks>
+internal sealed record StepAssignment(string Name, int Version, PlanExpr Value, string Equation, bool IsCondition, Rate Rate = Rate.PerStep)
 {
     /// <summary>The value this statement gives, as later expressions read it.</summary>
     public PlanStepValue Result => new(Name, Version);
@@ -116,3 +144,9 @@ internal sealed record ScalarStateWrite(string Name, int FinalVersion);
 
 /// <summary>A hyperparameter the per-step work reads, once; a bool property is a condition.</summary>
 internal sealed record HyperparameterRead(string Name, bool IsCondition);
+
+/// <summary>
+/// A per-row or per-column value between passes: the result of reduction <paramref name="Reduction"/> (≥ 0), or
+/// version <paramref name="Version"/> of the per-row or per-column name <paramref name="Name"/>.
+/// </summary>
+internal sealed record MatrixValueSlot(int Reduction, string? Name, int Version);

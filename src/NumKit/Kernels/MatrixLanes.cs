@@ -46,6 +46,32 @@ public static class MatrixLanes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int RowChunkCount(int rows) => (int)(((long)rows + RowsPerChunk - 1) / RowsPerChunk);
 
+    /// <summary>How many blocks of <see cref="RowsPerChunk"/> rows a tensor of shape <paramref name="shape"/> has: each matrix's, in order.</summary>
+    public static int BlockCount(MatrixShape shape) => (int)Math.Min(int.MaxValue, (long)shape.Batches * RowChunkCount(shape.Rows));
+
+    /// <summary>
+    /// How far apart a generated kernel keeps each reduction's partials over a tensor of shape <paramref name="shape"/>:
+    /// room for one per row (a row or tensor reduction) and for one per block and column (a column reduction).
+    /// </summary>
+    public static int PartialStride(MatrixShape shape)
+        => (int)Math.Min(int.MaxValue, Math.Max(1, Math.Max(shape.RowValues, (long)BlockCount(shape) * shape.Columns)));
+
+    /// <summary>Refuses a tensor of <paramref name="length"/> elements that is not of shape <paramref name="shape"/>, or blocks that are not its.</summary>
+    /// <exception cref="ArgumentException">The length is not the shape's, or the blocks are outside it.</exception>
+    public static void RequireBlocks(MatrixShape shape, int length, int firstBlock, int blockCount)
+    {
+        if (shape.Batches < 0 || shape.Rows < 0 || shape.Columns < 0 || shape.Length != length)
+        {
+            throw new ArgumentException($"{length} element(s) are not {shape.Batches} matrices of {shape.Rows} row(s) and {shape.Columns} column(s).", "w");
+        }
+
+        int blocks = BlockCount(shape);
+        if (firstBlock < 0 || blockCount < 0 || firstBlock > blocks - blockCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(blockCount), $"Blocks {firstBlock} to {firstBlock + blockCount - 1} are not within the tensor's {blocks} block(s) of rows.");
+        }
+    }
+
     /// <summary>Adds the block <paramref name="x"/> of adjacent columns from <paramref name="column"/> to their sums in <paramref name="sums"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddColumns<T, TVector, V>(ref T sums, nuint column, TVector x)

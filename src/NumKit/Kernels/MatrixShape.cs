@@ -20,6 +20,9 @@ namespace NumKit.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct MatrixShape(int Batches, int Rows, int Columns)
 {
+    /// <summary>The tensor's own rank (its number of dimensions): 2 or more, or 0 and 1 for a tensor seen as a column (<see cref="OfAnyRank"/>).</summary>
+    public int Rank { get; init; } = 2;
+
     /// <summary>How many elements: Batches × Rows × Columns.</summary>
     public long Length => (long)Batches * Rows * Columns;
 
@@ -31,6 +34,26 @@ public readonly record struct MatrixShape(int Batches, int Rows, int Columns)
 
     /// <summary>Whether a tensor of this shape has rows and columns (rank 2 or more).</summary>
     public static bool HasRows(ReadOnlySpan<int> shape) => shape.Length >= 2;
+
+    /// <summary>
+    /// As <see cref="Of"/>, and a tensor of rank 0 or 1 as one matrix of n rows of one column (a scalar: one row), so its
+    /// rows are its elements: how a rule that branches on the rank sees it.
+    /// </summary>
+    /// <exception cref="ArgumentException">A dimension is negative, or the element count overflows an int.</exception>
+    public static MatrixShape OfAnyRank(ReadOnlySpan<int> shape)
+    {
+        if (shape.Length >= 2)
+        {
+            return Of(shape);
+        }
+
+        if (shape.Length == 1 && shape[0] < 0)
+        {
+            throw new ArgumentException($"Dimension 0 of the shape is {shape[0]}: dimensions are 0 or more.", nameof(shape));
+        }
+
+        return new MatrixShape(1, shape.Length == 0 ? 1 : shape[0], 1) { Rank = shape.Length };
+    }
 
     /// <summary>The matrices of a tensor of rank 2 or more, over its last two dimensions.</summary>
     /// <exception cref="ArgumentException">The rank is below 2, a dimension is negative, or the element count overflows an int.</exception>
@@ -58,7 +81,7 @@ public readonly record struct MatrixShape(int Batches, int Rows, int Columns)
         }
 
         var matrices = new MatrixShape(
-            batches > int.MaxValue ? int.MaxValue : (int)batches, shape[shape.Length - 2], shape[shape.Length - 1]);
+            batches > int.MaxValue ? int.MaxValue : (int)batches, shape[shape.Length - 2], shape[shape.Length - 1]) { Rank = shape.Length };
         if (batches > int.MaxValue || matrices.Length > int.MaxValue)
         {
             throw new ArgumentException("The shape has more than int.MaxValue elements.", nameof(shape));

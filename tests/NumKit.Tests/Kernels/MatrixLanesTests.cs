@@ -131,8 +131,8 @@ public sealed class MatrixLanesTests
     public void A_tensor_is_a_batch_of_matrices_over_its_last_two_dimensions()
     {
         Assert.Equal(new MatrixShape(1, 3, 5), MatrixShape.Of([3, 5]));
-        Assert.Equal(new MatrixShape(6, 4, 5), MatrixShape.Of([2, 3, 4, 5]));
-        Assert.Equal(new MatrixShape(0, 4, 5), MatrixShape.Of([0, 4, 5]));
+        Assert.Equal(new MatrixShape(6, 4, 5) { Rank = 4 }, MatrixShape.Of([2, 3, 4, 5]));
+        Assert.Equal(new MatrixShape(0, 4, 5) { Rank = 3 }, MatrixShape.Of([0, 4, 5]));
         Assert.Equal(24L, MatrixShape.Of([2, 3, 4, 5]).RowValues);
         Assert.Equal(30L, MatrixShape.Of([2, 3, 4, 5]).ColumnValues);
         Assert.True(MatrixShape.HasRows([1, 1]));

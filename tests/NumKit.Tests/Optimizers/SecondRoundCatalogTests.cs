@@ -15,7 +15,7 @@ namespace NumKit.Tests.Optimizers;
 public class SecondRoundCatalogTests
 {
     /// <summary>The second-round types the catalog declares today.</summary>
-    public static readonly string[] Declared = { "Rprop", "Asgd", "Lamb", "Lars", "ScheduleFreeAdamW", "Prodigy" };
+    public static readonly string[] Declared = { "Rprop", "Asgd", "Lamb", "Lars", "Adafactor", "ScheduleFreeAdamW", "Prodigy" };
 
     public static IEnumerable<object[]> Cases
         => SecondRoundCase.Golden.Concat(SecondRoundCase.Extra).Where(c => Declared.Contains(c.Type)).Select(c => new object[] { c.Name });
@@ -80,7 +80,78 @@ public class SecondRoundCatalogTests
         Assert.Equal(new[] { "m", "v", "s", "x0" }, StateNames<Prodigy>());
         Assert.Equal(new[] { "d", "k", "numerator", "d_max" }, ScalarStateNames<Prodigy>());
         Assert.Equal(2, PassCount<Prodigy>());
+        Adafactor adafactor = new();
+        Assert.Equal((1e-2f, -0.8f, 1.1920929e-7f, 1e-3f, 1f, 0f), (adafactor.LearningRate, adafactor.Beta2Decay, adafactor.Epsilon1, adafactor.Epsilon2, adafactor.ClipThreshold, adafactor.WeightDecay));
+        Assert.Empty(StateNames<Adafactor>());
+        Assert.Equal(3, PassCount<Adafactor>());
     }
+
+    [Fact]
+    public void Adafactor_keeps_rows_plus_columns_of_second_moment_for_a_matrix_and_a_full_one_for_a_vector()
+    {
+        var layout = new ParameterLayout().Add("W", 2048, 2048).Add("b", 2048);
+        var optimizer = new Optimizer<Adafactor>(new Adafactor(), layout);
+        Assert.Equal(new[] { "r" }, RowStateNames<Adafactor>());
+        Assert.Equal(new[] { "c" }, ColumnStateNames<Adafactor>());
+        Assert.Equal(2048, optimizer.RowState("r", "W").Length);
+        Assert.Equal(2048, optimizer.ColumnState("c", "W").Length);
+
+        // The vector's rows are its elements (its full second moment); its one column value is unused.
+        Assert.Equal(2048, optimizer.RowState("r", "b").Length);
+        Assert.Equal(1, optimizer.ColumnState("c", "b").Length);
+        Assert.Equal((2048 + 2048 + 2048 + 1) * sizeof(float), optimizer.StateBytes);
+    }
+
+    [Fact]
+    public void Adafactor_state_after_steps_is_the_references_row_and_column_factors()
+    {
+        SecondRoundCase golden = SecondRoundCase.Named("adafactor_rank3");
+        ParameterLayout layout = golden.Layout();
+        var set = new ParameterSet<double>(layout);
+        var optimizer = new Optimizer<Adafactor, double>(new Adafactor(), layout);
+        var reference = new AdafactorReference(TensorSlice.Of(layout), new AdafactorReference.Config
+        {
+            // NumKit's hyperparameters are floats: the reference takes the same values.
+            LearningRate = 1e-2f, Beta2Decay = -0.8f, Epsilon1 = 1.1920929e-7f, Epsilon2 = 1e-3f,
+        });
+        double[] w = golden.W0.Select(x => (double)x).ToArray();
+        w.CopyTo(set.Values);
+        for (int t = 1; t <= 5; t++)
+        {
+            double[] g = golden.Grads[t - 1].Select(x => (double)x).ToArray();
+            g.CopyTo(set.Gradients);
+            optimizer.Step(set);
+            reference.Step(w, g);
+        }
+
+        for (int j = 0; j < layout.Count; j++)
+        {
+            if (layout[j].Shape.Length < 2)
+            {
+                continue;
+            }
+
+            double[] rows = reference.RowFactor(j), columns = reference.ColumnFactor(j);
+            Span<double> ours = optimizer.RowState("r", layout[j].Name), oursColumns = optimizer.ColumnState("c", layout[j].Name);
+            for (int i = 0; i < rows.Length; i++)
+            {
+                Assert.True(Math.Abs(ours[i] - rows[i]) <= 1e-12 * (1 + Math.Abs(rows[i])), $"{layout[j].Name} row {i}: {ours[i]} vs {rows[i]}");
+            }
+
+            for (int i = 0; i < columns.Length; i++)
+            {
+                Assert.True(Math.Abs(oursColumns[i] - columns[i]) <= 1e-12 * (1 + Math.Abs(columns[i])), $"{layout[j].Name} column {i}: {oursColumns[i]} vs {columns[i]}");
+            }
+        }
+    }
+
+    private static IReadOnlyList<string> RowStateNames<TRule>()
+        where TRule : struct, IOptimizerRule<TRule>
+        => TRule.RowStateNames;
+
+    private static IReadOnlyList<string> ColumnStateNames<TRule>()
+        where TRule : struct, IOptimizerRule<TRule>
+        => TRule.ColumnStateNames;
 
     private static int PassCount<TRule>()
         where TRule : struct, IOptimizerRule<TRule>
@@ -105,6 +176,7 @@ public class SecondRoundCatalogTests
             "Lars" => visitor.Visit(new Lars { Nesterov = golden is not null && golden.Properties.TryGetValue("Nesterov", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.True }),
             "ScheduleFreeAdamW" => visitor.Visit(new ScheduleFreeAdamW()),
             "Prodigy" => visitor.Visit(ProdigyOptions.With(new Prodigy(), golden?.Properties)),
+            "Adafactor" => visitor.Visit(new Adafactor()),
             _ => throw new ArgumentException($"'{type}' is not declared yet.", nameof(type)),
         };
     }
@@ -207,6 +279,12 @@ public class SecondRoundCatalogTests
         var parts = new List<string> { $"steps {optimizer.StepCount}", string.Join(",", set.Values.ToArray().Select(BitConverter.SingleToInt32Bits)) };
         parts.AddRange(TRule.StateNames.Select(name => string.Join(",", optimizer.State(name).ToArray().Select(BitConverter.SingleToInt32Bits))));
         parts.AddRange(TRule.ScalarStateNames.Select(name => BitConverter.DoubleToInt64Bits(optimizer.ScalarState(name)).ToString()));
+        foreach (ParameterTensor tensor in optimizer.Layout)
+        {
+            parts.AddRange(TRule.RowStateNames.Select(name => string.Join(",", optimizer.RowState(name, tensor.Name).ToArray().Select(BitConverter.SingleToInt32Bits))));
+            parts.AddRange(TRule.ColumnStateNames.Select(name => string.Join(",", optimizer.ColumnState(name, tensor.Name).ToArray().Select(BitConverter.SingleToInt32Bits))));
+        }
+
         return string.Join("|", parts);
     }
 

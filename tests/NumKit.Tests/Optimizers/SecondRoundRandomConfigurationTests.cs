@@ -7,7 +7,7 @@ using NumKit.Tests.Optimizers.SecondRound;
 namespace NumKit.Tests.Optimizers;
 
 /// <summary>
-/// Rprop, Asgd, Lamb, Lars, ScheduleFreeAdamW and Prodigy beyond the golden and extra
+/// Rprop, Asgd, Lamb, Lars, Adafactor, ScheduleFreeAdamW and Prodigy beyond the golden and extra
 /// files: random configurations over layouts of sizes 0 to past two AVX-512 widths (ranks 0 to 4, an empty
 /// tensor, a zero tensor, a tensor without gradient at first), through <c>Optimizer&lt;TRule&gt;</c> and
 /// <c>Step(ParameterSet)</c>, against the hand-written double references (<see cref="ReferenceComparison"/>),
@@ -18,7 +18,7 @@ public class SecondRoundRandomConfigurationTests
     private const int Configurations = 5;
 
     // The element-wise second-round types; another joins with a line here and in Dispatch.
-    private static readonly string[] s_types = { "Rprop", "Asgd", "Lamb", "Lars", "ScheduleFreeAdamW", "Prodigy" };
+    private static readonly string[] s_types = { "Rprop", "Asgd", "Lamb", "Lars", "Adafactor", "ScheduleFreeAdamW", "Prodigy" };
 
     public static IEnumerable<object[]> Types => s_types.Select(t => new object[] { t });
 
@@ -91,6 +91,7 @@ public class SecondRoundRandomConfigurationTests
         "Lars" => visitor.Visit(new Lars()),
         "ScheduleFreeAdamW" => visitor.Visit(new ScheduleFreeAdamW()),
         "Prodigy" => visitor.Visit(new Prodigy()),
+        "Adafactor" => visitor.Visit(new Adafactor()),
         _ => throw new ArgumentException($"'{type}' is not declared yet.", nameof(type)),
     };
 
