@@ -111,6 +111,7 @@ public static class OptimizerCatalog
         new CatalogOptimizer<Lars>("lars", "LARS", lr => new Lars { LearningRate = lr }),
         new CatalogOptimizer<ScheduleFreeAdamW>("schedulefree-adamw", "Schedule-free AdamW", lr => new ScheduleFreeAdamW { LearningRate = lr }),
         new CatalogOptimizer<Prodigy>("prodigy", "Prodigy", lr => new Prodigy { LearningRate = lr }),
+        new CatalogOptimizer<Adafactor>("adafactor", "Adafactor", lr => new Adafactor { LearningRate = lr }),
         new CatalogOptimizer<Lookahead<Adam>>("lookahead-adam", "Lookahead (Adam)", lr => Lookahead.Over(new Adam { LearningRate = lr })),
     ];
 
