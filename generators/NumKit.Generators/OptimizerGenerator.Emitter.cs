@@ -136,6 +136,25 @@ public sealed partial class OptimizerGenerator
 
         private string TVectorConstraint => $"where {_m.TVector} : struct";
 
+        // "var perStep = new S<T>(k1, k2, ...);": the hoisted per-step values of a kernel (or of one pass), each
+        // converted to the element type once per call, named in a comment where its identifier is not its equation.
+        private void WriteHoistedValues(string structType, string t, IReadOnlyList<HoistedValue> hoisted, PlanNames names)
+        {
+            _w.Line($"var perStep = new {structType}<{t}>(");
+            _w.Indent();
+            for (int i = 0; i < hoisted.Count; i++)
+            {
+                HoistedValue value = hoisted[i];
+                string scalar = CSharpExpression.Scalar(value.Value, names);
+                string converted = value.IsCondition ? scalar : $"{t}.CreateTruncating({scalar})";
+                string separator = i == hoisted.Count - 1 ? ");" : ",";
+                string comment = names.Hoisted(i) == value.Equation ? string.Empty : " // " + value.Equation;
+                _w.Line($"{converted}{separator}{comment}");
+            }
+
+            _w.Unindent();
+        }
+
         /// <summary>A span's name as the caller knows it: the raw kernel's parameter name.</summary>
         private string PublicName(string name) => _publicNames.TryGetValue(name, out string? publicName) ? publicName : name;
 
@@ -664,19 +683,7 @@ public sealed partial class OptimizerGenerator
             if (_plan.Hoisted.Count > 0)
             {
                 _w.Line($"// The per-step values the per-element equations use, hoisted out of the loop and converted to {t} once.");
-                _w.Line($"var perStep = new {_m.PerStep}<{t}>(");
-                _w.Indent();
-                for (int i = 0; i < _plan.Hoisted.Count; i++)
-                {
-                    HoistedValue hoisted = _plan.Hoisted[i];
-                    string value = CSharpExpression.Scalar(hoisted.Value, _names);
-                    string converted = hoisted.IsCondition ? value : $"{t}.CreateTruncating({value})";
-                    string separator = i == _plan.Hoisted.Count - 1 ? ");" : ",";
-                    string comment = _names.Hoisted(i) == hoisted.Equation ? string.Empty : " // " + hoisted.Equation;
-                    _w.Line($"{converted}{separator}{comment}");
-                }
-
-                _w.Unindent();
+                WriteHoistedValues(_m.PerStep, t, _plan.Hoisted, _names);
                 _w.Line();
             }
 

@@ -418,19 +418,7 @@ public sealed partial class OptimizerGenerator
             WriteValuesBefore(pass.Number);
             if (pass.Hoisted.Count > 0)
             {
-                _w.Line($"var perStep = new {StructName(pass)}<{_t}>(");
-                _w.Indent();
-                for (int i = 0; i < pass.Hoisted.Count; i++)
-                {
-                    HoistedValue hoisted = pass.Hoisted[i];
-                    string value = CSharpExpression.Scalar(hoisted.Value, names);
-                    string converted = hoisted.IsCondition ? value : $"{_t}.CreateTruncating({value})";
-                    string separator = i == pass.Hoisted.Count - 1 ? ");" : ",";
-                    string comment = names.Hoisted(i) == hoisted.Equation ? string.Empty : " // " + hoisted.Equation;
-                    _w.Line($"{converted}{separator}{comment}");
-                }
-
-                _w.Unindent();
+                WriteHoistedValues(StructName(pass), _t, pass.Hoisted, names);
             }
 
             _w.Line();
