@@ -17,15 +17,15 @@ public unsafe partial class Optimizer<TRule, T>
     private CompactState? _compact;
 
     /// <summary>
-    /// The seed of the random bits <see cref="StateStorage.BFloat16Stochastic"/> rounds with; each element's bits
+    /// The seed of the random bits <see cref="StateStorage.BFloat16Stochastic"/> and <see cref="StateStorage.Blockwise8BitStochastic"/> round with; each element's bits
     /// are a function of the seed, the step, the buffer and the element's index, so a run is reproducible at
     /// every thread count and vector width. 0 unless set.
     /// </summary>
     public uint StochasticRoundingSeed { get; set; }
 
     /// <summary>
-    /// Tensors with fewer elements than this keep float32 state where <see cref="StateStorage.Blockwise8Bit"/>
-    /// is asked for (bitsandbytes' <c>min_8bit_size</c>, 4096 by default). Set before the first step; the state is reset.
+    /// Tensors with fewer elements than this keep float32 state where <see cref="StateStorage.Blockwise8Bit"/> or
+    /// <see cref="StateStorage.Blockwise8BitStochastic"/> is asked for (bitsandbytes' <c>min_8bit_size</c>, 4096 by default). Set before the first step; the state is reset.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     /// <exception cref="InvalidOperationException">A step has already been applied.</exception>
@@ -172,7 +172,7 @@ public unsafe partial class Optimizer<TRule, T>
 
     private static void RequireStorage(StateStorage storage)
     {
-        if (storage is < StateStorage.Float32 or > StateStorage.Blockwise8Bit)
+        if (storage is < StateStorage.Float32 or > StateStorage.Blockwise8BitStochastic)
         {
             throw new ArgumentOutOfRangeException(nameof(storage), storage, "Not a StateStorage value.");
         }

@@ -7,7 +7,7 @@ namespace NumKit;
 /// </summary>
 /// <remarks>
 /// Bytes per element: <see cref="Float32"/> 4, <see cref="BFloat16"/> and <see cref="BFloat16Stochastic"/>
-/// 2, <see cref="Blockwise8Bit"/> 1 + 4/256. What each costs in accuracy on the course experiment is in
+/// 2, <see cref="Blockwise8Bit"/> and <see cref="Blockwise8BitStochastic"/> 1 + 4/256. What each costs in accuracy on the course experiment is in
 /// the README's "Memory and precision" section.
 /// </remarks>
 public enum StateStorage
@@ -32,4 +32,12 @@ public enum StateStorage
     /// <c>Blockwise8BitMinimumSize</c> (4096 by default) keep float32, as bitsandbytes does.
     /// </summary>
     Blockwise8Bit = 3,
+
+    /// <summary>
+    /// <see cref="Blockwise8Bit"/>'s format, each value rounded stochastically on every store between the two codes
+    /// around it (the upper with probability equal to the distance from the lower over the gap between them), so an
+    /// update smaller than half a code survives on average; the random bits are keyed by the seed, the step and the
+    /// element index, as for <see cref="BFloat16Stochastic"/>. The same bytes per element as <see cref="Blockwise8Bit"/>.
+    /// </summary>
+    Blockwise8BitStochastic = 4,
 }

@@ -35,9 +35,18 @@ public class CompactStateFidelityTests
         Assert.True(accuracy >= accuracy32 && Math.Abs(cost - cost32) <= 0.01 * cost32, Measured(StateStorage.BFloat16Stochastic, cost, accuracy, cost32, accuracy32));
     }
 
+    [Fact]
+    public void Blockwise_8_bit_state_with_stochastic_rounding_reaches_the_float32_accuracy_with_the_final_cost_within_2_percent()
+    {
+        (double cost32, double accuracy32) = Train(StateStorage.Float32);
+        (double cost, double accuracy) = Train(StateStorage.Blockwise8BitStochastic);
+        Assert.True(accuracy >= accuracy32 && Math.Abs(cost - cost32) <= 0.02 * cost32, Measured(StateStorage.Blockwise8BitStochastic, cost, accuracy, cost32, accuracy32));
+    }
+
     // Measured on this experiment: bfloat16 rounded to nearest ends at +4.1% cost and 93.33% accuracy, 8-bit at +3.0%
     // and 93.67%, against float32's 0.134225 and 94.33%: v = 0.999 v + 0.001 d² moves v by less than half a bfloat16
-    // (or 8-bit) step, so round to nearest keeps v where it was and v stops decaying. The issue asks for 1% and 2%.
+    // (or 8-bit) step, so round to nearest keeps v where it was and v stops decaying. The issue asks for 1% and 2%;
+    // the stochastic variants meet them (bfloat16 +0.1%, 8-bit -0.04%, both 94.33%: the tests above).
     [Theory(Skip = "Not met: bfloat16 (nearest) ends at +4.1% cost and 93.33% accuracy, 8-bit at +3.0% and 93.67%, against float32's 94.33% (see README, Memory and precision); the test below keeps what is met from getting worse")]
     [InlineData(StateStorage.BFloat16, 0.01)]
     [InlineData(StateStorage.Blockwise8Bit, 0.02)]

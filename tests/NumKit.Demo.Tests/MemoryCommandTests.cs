@@ -20,6 +20,7 @@ public class MemoryCommandTests
 
     [Theory]
     [InlineData("memory -e 2 --state 8bit", "state 8bit, parameters float32")]
+    [InlineData("memory -e 2 --state 8bit-stochastic", "state 8bit-stochastic, parameters float32")]
     [InlineData("memory -e 2 --parameters bfloat16", "state float32, parameters bfloat16 (kahan)")]
     [InlineData("memory -e 2 --parameters bfloat16 --update master --state bfloat16-stochastic", "state bfloat16-stochastic, parameters bfloat16 (master)")]
     public void Memory_with_a_storage_runs_it_next_to_float32(string arguments, string label)

@@ -16,9 +16,9 @@ public static class MemoryCommand
     {
         var state = new Option<string?>("--state")
         {
-            Description = "How Adam's m and v are stored: float32, bfloat16 (round to nearest), bfloat16-stochastic or 8bit (blockwise) [default: the whole table].",
+            Description = "How Adam's m and v are stored: float32, bfloat16 (round to nearest), bfloat16-stochastic, 8bit (blockwise, round to nearest) or 8bit-stochastic [default: the whole table].",
         };
-        state.AcceptOnlyFromAmong("float32", "bfloat16", "bfloat16-stochastic", "8bit");
+        state.AcceptOnlyFromAmong("float32", "bfloat16", "bfloat16-stochastic", "8bit", "8bit-stochastic");
         var parameters = new Option<string?>("--parameters")
         {
             Description = "How the parameters and gradients are stored: float32 or bfloat16 [default: float32 when --state or --update is given].",
@@ -89,6 +89,7 @@ public static class MemoryCommand
             "bfloat16" => StateStorage.BFloat16,
             "bfloat16-stochastic" => StateStorage.BFloat16Stochastic,
             "8bit" => StateStorage.Blockwise8Bit,
+            "8bit-stochastic" => StateStorage.Blockwise8BitStochastic,
             _ => StateStorage.Float32,
         };
         ParameterStorage parameterStorage = parameterName == "bfloat16" ? ParameterStorage.BFloat16 : ParameterStorage.Float32;

@@ -18,7 +18,8 @@ public sealed record StorageRun(string Label, StateStorage State, ParameterStora
         Float32,
         new("state bfloat16, nearest", StateStorage.BFloat16, ParameterStorage.Float32, LowPrecisionUpdate.RoundToNearest),
         new("state bfloat16, stochastic", StateStorage.BFloat16Stochastic, ParameterStorage.Float32, LowPrecisionUpdate.RoundToNearest),
-        new("state 8-bit blockwise", StateStorage.Blockwise8Bit, ParameterStorage.Float32, LowPrecisionUpdate.RoundToNearest),
+        new("state 8-bit blockwise, nearest", StateStorage.Blockwise8Bit, ParameterStorage.Float32, LowPrecisionUpdate.RoundToNearest),
+        new("state 8-bit blockwise, stochastic", StateStorage.Blockwise8BitStochastic, ParameterStorage.Float32, LowPrecisionUpdate.RoundToNearest),
         new("parameters bfloat16, master copy", StateStorage.Float32, ParameterStorage.BFloat16, LowPrecisionUpdate.Float32MasterCopy),
         new("parameters bfloat16, Kahan", StateStorage.Float32, ParameterStorage.BFloat16, LowPrecisionUpdate.KahanSummation),
         new("parameters bfloat16, stochastic", StateStorage.Float32, ParameterStorage.BFloat16, LowPrecisionUpdate.StochasticRounding),
@@ -38,6 +39,7 @@ public sealed record StorageRun(string Label, StateStorage State, ParameterStora
         StateStorage.BFloat16 => "bfloat16",
         StateStorage.BFloat16Stochastic => "bfloat16-stochastic",
         StateStorage.Blockwise8Bit => "8bit",
+        StateStorage.Blockwise8BitStochastic => "8bit-stochastic",
         _ => "float32",
     };
 

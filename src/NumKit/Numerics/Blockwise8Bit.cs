@@ -125,7 +125,33 @@ internal static class Blockwise8Bit
         }
     }
 
-    /// <summary>Decodes what <see cref="QuantizeAdaptive"/> wrote.</summary>
+    /// <summary>
+    /// Quantizes as <see cref="QuantizeAdaptive"/>, rounding each scaled value stochastically between the two codes
+    /// around it (<see cref="DynamicQuantizationMap.EncodeStochastic"/>) with the random bits of its parameter index
+    /// (<paramref name="firstIndex"/> + its position) under <paramref name="key"/>. The block's largest magnitude is a
+    /// code exactly, so the absmax survives as it does when rounding to nearest.
+    /// </summary>
+    public static void QuantizeAdaptiveStochastic(ReadOnlySpan<float> values, Span<byte> codes, Span<float> absmax, uint key, int firstIndex)
+    {
+        for (int block = 0, start = 0; start < values.Length; block++, start += BlockSize)
+        {
+            int length = Math.Min(BlockSize, values.Length - start);
+            ReadOnlySpan<float> blockValues = values.Slice(start, length);
+            Span<byte> blockCodes = codes.Slice(start, length);
+            (float max, bool signed) = MaxMagnitudeAndSign(blockValues);
+            DynamicQuantizationMap map = signed ? DynamicQuantizationMap.Signed : DynamicQuantizationMap.Unsigned;
+            absmax[block] = signed ? -max : max;
+            if (max == 0f)
+            {
+                blockCodes.Fill(map.Encode(0f));
+                continue;
+            }
+
+            BlockwiseCodec.EncodeStochastic(blockValues, max, blockCodes, map, key, firstIndex + start);
+        }
+    }
+
+    /// <summary>Decodes what <see cref="QuantizeAdaptive"/> or <see cref="QuantizeAdaptiveStochastic"/> wrote.</summary>
     public static void DequantizeAdaptive(ReadOnlySpan<byte> codes, ReadOnlySpan<float> absmax, Span<float> values)
     {
         for (int block = 0, start = 0; start < values.Length; block++, start += BlockSize)

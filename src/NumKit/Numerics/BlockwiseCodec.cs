@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using NumKit.Kernels;
 
 namespace NumKit.Numerics;
 
@@ -37,7 +38,13 @@ internal static unsafe class BlockwiseCodec
         fixed (byte* code = codes)
         fixed (byte* start = map.StartTable)
         fixed (float* thresholds = map.Thresholds)
+        fixed (float* search = map.NearestSearch)
         {
+            if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && VectorPaths.Allows(512))
+            {
+                i = EncodeNearest512(x, code, length, Vector512.Create(max), search);
+            }
+
             if (Avx2.IsSupported && VectorPaths.Allows(256))
             {
                 Vector256<float> scale = Vector256.Create(max);
@@ -63,6 +70,32 @@ internal static unsafe class BlockwiseCodec
             for (; i < length; i++)
             {
                 code[i] = map.Encode(x[i] / max);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the stochastically rounded code of <c>values[i] / max</c> (<paramref name="max"/> &gt; 0) into
+    /// <paramref name="codes"/>[i], with the random bits of parameter index <paramref name="firstIndex"/> + i under
+    /// <paramref name="key"/> (<see cref="DynamicQuantizationMap.EncodeStochastic"/>, <see cref="CounterRandom"/>).
+    /// </summary>
+    public static void EncodeStochastic(ReadOnlySpan<float> values, float max, Span<byte> codes, DynamicQuantizationMap map, uint key, int firstIndex)
+    {
+        int length = values.Length;
+        int i = 0;
+        fixed (float* x = values)
+        fixed (byte* code = codes)
+        fixed (float* search = map.FloorSearch)
+        fixed (float* table = map.PinnedCodes)
+        {
+            if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && VectorPaths.Allows(512))
+            {
+                i = EncodeStochastic512(x, code, length, Vector512.Create(max), search, table[0], key, (uint)firstIndex);
+            }
+
+            for (; i < length; i++)
+            {
+                code[i] = map.EncodeStochastic(x[i] / max, CounterRandom.Bits(key, firstIndex + i));
             }
         }
     }
@@ -131,6 +164,146 @@ internal static unsafe class BlockwiseCodec
                 Vector512.ConditionalSelect(bit5, Avx512F.PermuteVar16x32x2(t14, index, t15), Avx512F.PermuteVar16x32x2(t12, index, t13)),
                 Vector512.ConditionalSelect(bit5, Avx512F.PermuteVar16x32x2(t10, index, t11), Avx512F.PermuteVar16x32x2(t8, index, t9)));
             (Vector512.ConditionalSelect(bit7, high, low) * scale).Store(x + i);
+        }
+
+        return i;
+    }
+
+    // The nearest code of 16 values at a time by a branch-free binary search over the thresholds, its tables in
+    // nineteen registers (DynamicQuantizationMap.BuildSearchTable): level 0 compares with one threshold, levels 1-4 pick
+    // theirs with one 16-entry permute, level 5 with one 32-entry permute, levels 6 and 7 with two and four chosen by the
+    // decisions of levels 5 and 6. The code is the number of thresholds below the value, as the scalar search's, bit for bit.
+    private static int EncodeNearest512(float* x, byte* code, int length, Vector512<float> scale, float* search)
+    {
+        Vector512<float> t0 = Vector512.Create(search[0]);
+        Vector512<float> t1 = Vector512.Load(search + 16), t2 = Vector512.Load(search + 32), t3 = Vector512.Load(search + 48), t4 = Vector512.Load(search + 64);
+        Vector512<float> t5a = Vector512.Load(search + 80), t5b = Vector512.Load(search + 96);
+        Vector512<float> t6a = Vector512.Load(search + 112), t6b = Vector512.Load(search + 128), t6c = Vector512.Load(search + 144), t6d = Vector512.Load(search + 160);
+        Vector512<float> t7a = Vector512.Load(search + 176), t7b = Vector512.Load(search + 192), t7c = Vector512.Load(search + 208), t7d = Vector512.Load(search + 224);
+        Vector512<float> t7e = Vector512.Load(search + 240), t7f = Vector512.Load(search + 256), t7g = Vector512.Load(search + 272), t7h = Vector512.Load(search + 288);
+        int i = 0;
+        for (; i + 16 <= length; i += 16)
+        {
+            Vector512<float> s = Vector512.Load(x + i) / scale;
+
+            // decisions: level L's in bit L (the tables' index); found: the code, level L's decision worth 128 >> L.
+            Vector512<int> taken = Vector512.GreaterThan(s, t0).AsInt32();
+            Vector512<int> decisions = taken & Vector512.Create(1);
+            Vector512<int> found = taken & Vector512.Create(128);
+            taken = Vector512.GreaterThan(s, Avx512F.PermuteVar16x32(t1, decisions)).AsInt32();
+            decisions |= taken & Vector512.Create(2);
+            found |= taken & Vector512.Create(64);
+            taken = Vector512.GreaterThan(s, Avx512F.PermuteVar16x32(t2, decisions)).AsInt32();
+            decisions |= taken & Vector512.Create(4);
+            found |= taken & Vector512.Create(32);
+            taken = Vector512.GreaterThan(s, Avx512F.PermuteVar16x32(t3, decisions)).AsInt32();
+            decisions |= taken & Vector512.Create(8);
+            found |= taken & Vector512.Create(16);
+            taken = Vector512.GreaterThan(s, Avx512F.PermuteVar16x32(t4, decisions)).AsInt32();
+            decisions |= taken & Vector512.Create(16);
+            found |= taken & Vector512.Create(8);
+            Vector512<float> level5 = Vector512.GreaterThan(s, Avx512F.PermuteVar16x32x2(t5a, decisions, t5b));
+            decisions |= level5.AsInt32() & Vector512.Create(32);
+            found |= level5.AsInt32() & Vector512.Create(4);
+            Vector512<float> level6 = Vector512.GreaterThan(
+                s,
+                Vector512.ConditionalSelect(level5, Avx512F.PermuteVar16x32x2(t6c, decisions, t6d), Avx512F.PermuteVar16x32x2(t6a, decisions, t6b)));
+            found |= level6.AsInt32() & Vector512.Create(2);
+            Vector512<float> threshold7 = Vector512.ConditionalSelect(
+                level6,
+                Vector512.ConditionalSelect(level5, Avx512F.PermuteVar16x32x2(t7g, decisions, t7h), Avx512F.PermuteVar16x32x2(t7e, decisions, t7f)),
+                Vector512.ConditionalSelect(level5, Avx512F.PermuteVar16x32x2(t7c, decisions, t7d), Avx512F.PermuteVar16x32x2(t7a, decisions, t7b)));
+            found |= Vector512.GreaterThan(s, threshold7).AsInt32() & Vector512.Create(1);
+            Avx512F.ConvertToVector128Byte(found).Store(code + i);
+        }
+
+        return i;
+    }
+
+    // The stochastically rounded code of 16 values at a time: the same binary search over the codes 1..255 (x ≥ code
+    // taken) finds the floor code, and the last code each lane passed (the floor's value) and the last it did not (the
+    // next code's) come out of the search too; then the scalar rounding, operation for operation.
+    private static int EncodeStochastic512(float* x, byte* code, int length, Vector512<float> scale, float* search, float lowest, uint key, uint firstIndex)
+    {
+        Vector512<float> t0 = Vector512.Create(search[0]);
+        Vector512<float> t1 = Vector512.Load(search + 16), t2 = Vector512.Load(search + 32), t3 = Vector512.Load(search + 48), t4 = Vector512.Load(search + 64);
+        Vector512<float> t5a = Vector512.Load(search + 80), t5b = Vector512.Load(search + 96);
+        Vector512<float> t6a = Vector512.Load(search + 112), t6b = Vector512.Load(search + 128), t6c = Vector512.Load(search + 144), t6d = Vector512.Load(search + 160);
+        Vector512<float> t7a = Vector512.Load(search + 176), t7b = Vector512.Load(search + 192), t7c = Vector512.Load(search + 208), t7d = Vector512.Load(search + 224);
+        Vector512<float> t7e = Vector512.Load(search + 240), t7f = Vector512.Load(search + 256), t7g = Vector512.Load(search + 272), t7h = Vector512.Load(search + 288);
+        Vector512<uint> keys = Vector512.Create(key);
+        Vector512<uint> index = Vector512.Create(firstIndex) + BFloat16Lanes.Lanes512;
+        int i = 0;
+        for (; i + 16 <= length; i += 16, index += Vector512.Create(16u))
+        {
+            Vector512<float> s = Vector512.Load(x + i) / scale;
+            Vector512<float> low = Vector512.Create(lowest);
+            Vector512<float> high = Vector512.Create(float.PositiveInfinity);
+
+            Vector512<float> key0 = t0;
+            Vector512<float> taken = Vector512.GreaterThanOrEqual(s, key0);
+            low = Vector512.ConditionalSelect(taken, key0, low);
+            high = Vector512.ConditionalSelect(taken, high, key0);
+            Vector512<int> decisions = taken.AsInt32() & Vector512.Create(1);
+            Vector512<int> found = taken.AsInt32() & Vector512.Create(128);
+
+            Vector512<float> key1 = Avx512F.PermuteVar16x32(t1, decisions);
+            taken = Vector512.GreaterThanOrEqual(s, key1);
+            low = Vector512.ConditionalSelect(taken, key1, low);
+            high = Vector512.ConditionalSelect(taken, high, key1);
+            decisions |= taken.AsInt32() & Vector512.Create(2);
+            found |= taken.AsInt32() & Vector512.Create(64);
+
+            Vector512<float> key2 = Avx512F.PermuteVar16x32(t2, decisions);
+            taken = Vector512.GreaterThanOrEqual(s, key2);
+            low = Vector512.ConditionalSelect(taken, key2, low);
+            high = Vector512.ConditionalSelect(taken, high, key2);
+            decisions |= taken.AsInt32() & Vector512.Create(4);
+            found |= taken.AsInt32() & Vector512.Create(32);
+
+            Vector512<float> key3 = Avx512F.PermuteVar16x32(t3, decisions);
+            taken = Vector512.GreaterThanOrEqual(s, key3);
+            low = Vector512.ConditionalSelect(taken, key3, low);
+            high = Vector512.ConditionalSelect(taken, high, key3);
+            decisions |= taken.AsInt32() & Vector512.Create(8);
+            found |= taken.AsInt32() & Vector512.Create(16);
+
+            Vector512<float> key4 = Avx512F.PermuteVar16x32(t4, decisions);
+            taken = Vector512.GreaterThanOrEqual(s, key4);
+            low = Vector512.ConditionalSelect(taken, key4, low);
+            high = Vector512.ConditionalSelect(taken, high, key4);
+            decisions |= taken.AsInt32() & Vector512.Create(16);
+            found |= taken.AsInt32() & Vector512.Create(8);
+
+            Vector512<float> key5 = Avx512F.PermuteVar16x32x2(t5a, decisions, t5b);
+            Vector512<float> level5 = Vector512.GreaterThanOrEqual(s, key5);
+            low = Vector512.ConditionalSelect(level5, key5, low);
+            high = Vector512.ConditionalSelect(level5, high, key5);
+            decisions |= level5.AsInt32() & Vector512.Create(32);
+            found |= level5.AsInt32() & Vector512.Create(4);
+
+            Vector512<float> key6 = Vector512.ConditionalSelect(level5, Avx512F.PermuteVar16x32x2(t6c, decisions, t6d), Avx512F.PermuteVar16x32x2(t6a, decisions, t6b));
+            Vector512<float> level6 = Vector512.GreaterThanOrEqual(s, key6);
+            low = Vector512.ConditionalSelect(level6, key6, low);
+            high = Vector512.ConditionalSelect(level6, high, key6);
+            found |= level6.AsInt32() & Vector512.Create(2);
+
+            Vector512<float> key7 = Vector512.ConditionalSelect(
+                level6,
+                Vector512.ConditionalSelect(level5, Avx512F.PermuteVar16x32x2(t7g, decisions, t7h), Avx512F.PermuteVar16x32x2(t7e, decisions, t7f)),
+                Vector512.ConditionalSelect(level5, Avx512F.PermuteVar16x32x2(t7c, decisions, t7d), Avx512F.PermuteVar16x32x2(t7a, decisions, t7b)));
+            taken = Vector512.GreaterThanOrEqual(s, key7);
+            low = Vector512.ConditionalSelect(taken, key7, low);
+            high = Vector512.ConditionalSelect(taken, high, key7);
+            found |= taken.AsInt32() & Vector512.Create(1);
+
+            // u = (random >> 8) / 2^24, exact; up when s - low > u × (high - low). At the top code high is +∞ and the
+            // comparison is false (u × ∞ is ∞, or NaN when u = 0), as the scalar's early return.
+            Vector512<uint> random = BFloat16Lanes.Mix(keys ^ index);
+            Vector512<float> u = Vector512.ConvertToSingle(Vector512.ShiftRightLogical(random, 8).AsInt32()) * Vector512.Create(1f / (1 << 24));
+            Vector512<float> up = Vector512.GreaterThan(s - low, u * (high - low));
+            found -= up.AsInt32();
+            Avx512F.ConvertToVector128Byte(found).Store(code + i);
         }
 
         return i;

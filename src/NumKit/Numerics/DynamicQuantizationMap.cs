@@ -21,12 +21,20 @@ namespace NumKit.Numerics;
 /// the value's bfloat16 bits gives, in one load, how many midpoints lie below that bfloat16 interval; a
 /// step or two over the midpoints inside it finishes the search.
 /// </para>
+/// <para>
+/// Stochastic encoding (<see cref="EncodeStochastic"/>) picks one of the two codes around the value, the upper
+/// with probability equal to the value's distance from the lower over the distance between them, so the
+/// decoded value is the value itself on average: an update smaller than half a code (v = 0.999 v + 0.001 g²)
+/// survives as often as its size says instead of being rounded away every time.
+/// </para>
 /// </remarks>
 internal sealed class DynamicQuantizationMap
 {
     private readonly float[] _codes;
     private readonly float[] _thresholds;
     private readonly byte[] _start;
+    private readonly float[] _nearestSearch;
+    private readonly float[] _floorSearch;
 
     private DynamicQuantizationMap(bool signed)
     {
@@ -55,6 +63,11 @@ internal sealed class DynamicQuantizationMap
         _start = GC.AllocateArray<byte>((1 << 16) + 3, pinned: true);
         BuildStartTable(midpoints, _start);
         MaxSteps = CountMaxSteps(midpoints, _start);
+
+        // The binary searches' tables: candidate code c is above x's nearest code when x > threshold[c - 1], and at
+        // or below x's floor code when x >= code[c].
+        _nearestSearch = BuildSearchTable(c => _thresholds[c - 1]);
+        _floorSearch = BuildSearchTable(c => _codes[c]);
     }
 
     /// <summary>The signed map, for state that changes sign (such as Adam's m).</summary>
@@ -85,6 +98,51 @@ internal sealed class DynamicQuantizationMap
     }
 
     /// <summary>
+    /// The largest code whose value is not above <paramref name="x"/>: the lower of the two codes around it (0 below
+    /// the lowest code, and for NaN; 255 at 1).
+    /// </summary>
+    public byte FloorCode(float x)
+    {
+        byte nearest = Encode(x);
+        return nearest == 0 || _codes[nearest] <= x ? nearest : (byte)(nearest - 1);
+    }
+
+    /// <summary>
+    /// The code of <paramref name="x"/> (a value in [-1, 1]) rounded stochastically with the 32 random bits
+    /// <paramref name="random"/>: with f the floor code, code f + 1 when
+    /// <c>x - code[f] &gt; u × (code[f + 1] - code[f])</c>, u = (random &gt;&gt; 8) / 2²⁴ in [0, 1) — the upper code
+    /// with probability (x - code[f]) / (code[f + 1] - code[f]) — and f otherwise (always at 1, below the lowest code, and for NaN).
+    /// Each operation is one IEEE float operation, so a vector encoder computes the same codes.
+    /// </summary>
+    public byte EncodeStochastic(float x, uint random)
+    {
+        int floor = FloorCode(x);
+        if (floor == 255)
+        {
+            return 255;
+        }
+
+        float low = _codes[floor];
+        float gap = _codes[floor + 1] - low;
+        return x - low > UnitInterval(random) * gap ? (byte)(floor + 1) : (byte)floor;
+    }
+
+    /// <summary>The top 24 of 32 random bits as a float in [0, 1), exactly: the u of <see cref="EncodeStochastic"/>.</summary>
+    public static float UnitInterval(uint random) => (random >> 8) * (1f / (1 << 24));
+
+    /// <summary>
+    /// The tables of a branch-free binary search over the 255 thresholds (<see cref="Encode"/>'s codes), by level;
+    /// see <see cref="BuildSearchTable"/>. Pinned.
+    /// </summary>
+    internal float[] NearestSearch => _nearestSearch;
+
+    /// <summary>The tables of a binary search over the codes 1..255 (<see cref="FloorCode"/>), laid out as <see cref="NearestSearch"/>. Pinned.</summary>
+    internal float[] FloorSearch => _floorSearch;
+
+    /// <summary>Where level <paramref name="level"/> (0 to 7) of a search table starts: levels 0-4 take 16 floats each, 5 takes 32, 6 64, 7 128.</summary>
+    internal static int SearchLevelOffset(int level) => level <= 5 ? 16 * level : level == 6 ? 112 : 176;
+
+    /// <summary>
     /// The most steps <see cref="Encode"/>'s search takes past its table's start, over every float: a vector
     /// encoder takes this many steps for every lane (a lane past its code stays there), so it finds the same codes.
     /// </summary>
@@ -104,6 +162,33 @@ internal sealed class DynamicQuantizationMap
     /// those top bits — where the search starts. Pinned, and three bytes longer so a 4-byte gather stays inside.
     /// </summary>
     internal byte[] StartTable => _start;
+
+    // A binary search finds a code bit by bit, from 128 down to 1: at level L (bit B = 128 >> L) the code found so far,
+    // idx, has its bits above B decided, and the candidate idx + B is taken when x passes key(idx + B). The table of
+    // level L holds key(idx + B) for each of the 2^L ways the decisions so far can have gone, indexed by those decisions
+    // in reverse order (level 0's in bit 0, level 1's in bit 1, ...): the index a vector permute takes is then the
+    // decisions so far as they accumulate, with no shift, and levels 6 and 7 choose among their 32-entry permutes by
+    // the decisions of levels 5 and 6 (bits 5 and 6 of the index).
+    private static float[] BuildSearchTable(Func<int, float> key)
+    {
+        float[] table = GC.AllocateArray<float>(304, pinned: true);
+        for (int level = 0; level < 8; level++)
+        {
+            int bit = 128 >> level;
+            for (int decisions = 0; decisions < 1 << level; decisions++)
+            {
+                int idx = 0;
+                for (int l = 0; l < level; l++)
+                {
+                    idx += ((decisions >> l) & 1) * (128 >> l);
+                }
+
+                table[SearchLevelOffset(level) + decisions] = key(idx + bit);
+            }
+        }
+
+        return table;
+    }
 
     private static float[] Build(bool signed)
     {

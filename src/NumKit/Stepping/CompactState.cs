@@ -62,7 +62,7 @@ internal sealed unsafe class CompactState
             for (int k = 0; k < bufferCount; k++)
             {
                 StateStorage storage = configured[(group * bufferCount) + k];
-                if (storage == StateStorage.Blockwise8Bit && length < blockwiseMinimumSize)
+                if (IsBlockwise(storage) && length < blockwiseMinimumSize)
                 {
                     storage = StateStorage.Float32; // as bitsandbytes: small tensors keep float32 state
                 }
@@ -70,7 +70,7 @@ internal sealed unsafe class CompactState
                 bytes = Align(bytes);
                 var segment = new Segment { Storage = storage, Length = length, Values = (nint)bytes };
                 bytes += (long)length * ElementSize(storage);
-                if (storage == StateStorage.Blockwise8Bit)
+                if (IsBlockwise(storage))
                 {
                     bytes = Align(bytes);
                     segment.Absmax = (nint)bytes;
@@ -240,6 +240,7 @@ internal sealed unsafe class CompactState
         StateStorage.BFloat16 => "bfloat16",
         StateStorage.BFloat16Stochastic => "bfloat16 (stochastic rounding)",
         StateStorage.Blockwise8Bit => $"blockwise8bit (float32 below {blockwiseMinimumSize})",
+        StateStorage.Blockwise8BitStochastic => $"blockwise8bit, stochastic rounding (float32 below {blockwiseMinimumSize})",
         _ => storage.ToString(),
     };
 
@@ -280,6 +281,14 @@ internal sealed unsafe class CompactState
             case StateStorage.BFloat16Stochastic:
                 StorageConversion.NarrowStochastic(source, new Span<BFloat16>(arena + segment.Values + (2L * within), source.Length), key, firstIndex);
                 break;
+            case StateStorage.Blockwise8BitStochastic:
+                Blockwise8Bit.QuantizeAdaptiveStochastic(
+                    source,
+                    new Span<byte>(arena + segment.Values + within, source.Length),
+                    new Span<float>(arena + segment.Absmax + (4L * (within / Blockwise8Bit.BlockSize)), Blockwise8Bit.BlockCount(source.Length)),
+                    key,
+                    firstIndex);
+                break;
             default:
                 Blockwise8Bit.QuantizeAdaptive(
                     source,
@@ -288,6 +297,9 @@ internal sealed unsafe class CompactState
                 break;
         }
     }
+
+    /// <summary>Whether a storage is 8-bit blockwise (either rounding): one byte per value and an absmax per block.</summary>
+    public static bool IsBlockwise(StateStorage storage) => storage is StateStorage.Blockwise8Bit or StateStorage.Blockwise8BitStochastic;
 
     /// <summary>Bytes per element of a storage's values (8-bit's absmax comes on top).</summary>
     public static int ElementSize(StateStorage storage) => storage switch

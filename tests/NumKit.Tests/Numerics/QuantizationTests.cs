@@ -187,6 +187,163 @@ public class QuantizationTests
         }
     }
 
+    // The floats every encoder must get right: each code and each midpoint with the 64 floats either side, ±0, ±1,
+    // the ends of every bfloat16 interval in [-1, 1] and its middle, the smallest normals and subnormals, NaN, and
+    // random floats spread over every decade.
+    private static float[] BoundaryAndRandomFloats(DynamicQuantizationMap map, int randomCount, int seed)
+    {
+        var values = new List<float> { 0f, -0f, 1f, -1f, float.Epsilon, -float.Epsilon, 1.17549435e-38f, -1.17549435e-38f, float.NaN };
+        ReadOnlySpan<float> codes = map.Codes;
+        for (int c = 0; c < 256; c++)
+        {
+            foreach (float center in c < 255 ? new[] { codes[c], Midpoint(map, c), map.Thresholds[c] } : new[] { codes[c] })
+            {
+                float up = center, down = center;
+                values.Add(center);
+                for (int k = 0; k < 64; k++)
+                {
+                    up = MathF.BitIncrement(up);
+                    down = MathF.BitDecrement(down);
+                    values.Add(up);
+                    values.Add(down);
+                }
+            }
+        }
+
+        for (uint top = 0; top <= 0xBF80; top++)
+        {
+            if ((top & 0x7FFF) <= 0x3F80)
+            {
+                foreach (uint low in new uint[] { 0, 1, 0x8000, 0xFFFE, 0xFFFF })
+                {
+                    values.Add(BitConverter.UInt32BitsToSingle((top << 16) | low));
+                }
+            }
+        }
+
+        var random = new Random(seed);
+        for (int i = 0; i < randomCount; i++)
+        {
+            values.Add((float)((random.NextDouble() * 2 - 1) * Math.Pow(10, -random.Next(9))));
+            values.Add(BitConverter.UInt32BitsToSingle((uint)random.Next(0x3F80_0001) | (random.Next(2) == 0 ? 0 : 0x8000_0000u)));
+        }
+
+        return values.Where(x => float.IsNaN(x) || MathF.Abs(x) <= 1f).Where(x => map.IsSigned || !float.IsNegative(x) || x == 0).ToArray();
+    }
+
+    [PathTheory]
+    [MemberData(nameof(Paths))]
+    public void The_vector_encoders_give_the_scalar_codes_for_every_boundary_float_and_many_random_ones(int path)
+    {
+        if (!EveryPath.CanRun(path))
+        {
+            return; // reported as skipped, with the reason
+        }
+
+        foreach (DynamicQuantizationMap map in new[] { DynamicQuantizationMap.Signed, DynamicQuantizationMap.Unsigned })
+        {
+            // Scaled by absmax 1 (an exact division), so the encoders see each float itself.
+            float[] values = BoundaryAndRandomFloats(map, 200_000, path + (map.IsSigned ? 1 : 2));
+            var nearest = new byte[values.Length];
+            var stochastic = new byte[values.Length];
+            const uint key = 0x5EED_1234;
+            const int firstIndex = 1_000_003;
+            using (VectorPaths.Limit(path))
+            {
+                BlockwiseCodec.Encode(values, 1f, nearest, map);
+                BlockwiseCodec.EncodeStochastic(values, 1f, stochastic, map, key, firstIndex);
+            }
+
+            for (int i = 0; i < values.Length; i++)
+            {
+                byte expected = map.Encode(values[i]);
+                Assert.True(expected == nearest[i], $"path {path}, {(map.IsSigned ? "signed" : "unsigned")}, {values[i]:R} (0x{BitConverter.SingleToUInt32Bits(values[i]):X8}): nearest {nearest[i]}, scalar {expected}");
+                expected = map.EncodeStochastic(values[i], CounterRandom.Bits(key, firstIndex + i));
+                Assert.True(expected == stochastic[i], $"path {path}, {(map.IsSigned ? "signed" : "unsigned")}, {values[i]:R} (0x{BitConverter.SingleToUInt32Bits(values[i]):X8}): stochastic {stochastic[i]}, scalar {expected}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Signs))]
+    public void Stochastic_encoding_picks_one_of_the_two_codes_around_a_value_with_probability_by_distance(bool signed)
+    {
+        // Against the definition, independently: the floor by a scan over the codes, then the upper code with
+        // probability (x - floor) / gap — each draw checked exactly, and the mean over many keys unbiased.
+        DynamicQuantizationMap map = Map(signed);
+        float[] codes = map.Codes.ToArray();
+        var random = new Random(11);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            float x = trial switch
+            {
+                0 => 1f,
+                1 => 0f,
+                2 => codes[0],
+                3 => codes[77],
+                _ => (float)((signed ? random.NextDouble() * 2 - 1 : random.NextDouble()) * Math.Pow(10, -random.Next(7))),
+            };
+            int floor = 0;
+            for (int c = 1; c < 256; c++)
+            {
+                if (codes[c] <= x)
+                {
+                    floor = c;
+                }
+            }
+
+            Assert.Equal(floor, map.FloorCode(x));
+            const int draws = 4000;
+            double sum = 0;
+            for (int d = 0; d < draws; d++)
+            {
+                uint bits = CounterRandom.Bits(CounterRandom.Key(7, trial, 0), d);
+                int code = map.EncodeStochastic(x, bits);
+                bool up = floor < 255 && x - codes[floor] > (bits >> 8) / 16777216f * (codes[floor + 1] - codes[floor]);
+                Assert.Equal(up ? floor + 1 : floor, code);
+                sum += codes[code];
+            }
+
+            if (floor < 255)
+            {
+                double gap = codes[floor + 1] - codes[floor];
+                double p = (x - codes[floor]) / gap;
+                double standardError = gap * Math.Sqrt(p * (1 - p) / draws);
+                Assert.True(Math.Abs((sum / draws) - x) <= (5 * standardError) + (gap * 1e-6), $"{x:R}: mean {sum / draws:R}, gap {gap:R}");
+            }
+        }
+
+        // A code is its own stochastic code whatever the bits (the gap's share is 0), so a block's absmax survives.
+        for (int c = 0; c < 256; c++)
+        {
+            Assert.Equal(c, map.EncodeStochastic(codes[c], 0xFFFF_FFFF));
+            Assert.Equal(c, map.EncodeStochastic(codes[c], 0));
+        }
+    }
+
+    [Fact]
+    public void Stochastic_blockwise_quantization_keeps_each_blocks_absmax_and_draws_by_parameter_index()
+    {
+        var random = new Random(4);
+        float[] values = Enumerable.Range(0, 700).Select(i => (float)((random.NextDouble() * 2 - 1) * Math.Pow(10, -(i % 4)))).ToArray();
+        var codes = new byte[700];
+        var absmax = new float[3];
+        var decoded = new float[700];
+        Blockwise8Bit.QuantizeAdaptiveStochastic(values, codes, absmax, key: 21, firstIndex: 5000);
+        Blockwise8Bit.DequantizeAdaptive(codes, absmax, decoded);
+        for (int i = 0; i < 700; i++)
+        {
+            float stored = absmax[i / 256];
+            float max = Math.Abs(stored);
+            DynamicQuantizationMap map = float.IsNegative(stored) ? DynamicQuantizationMap.Signed : DynamicQuantizationMap.Unsigned;
+            Assert.Equal(map.EncodeStochastic(values[i] / max, CounterRandom.Bits(21, 5000 + i)), codes[i]);
+            if (values[i] == max)
+            {
+                Assert.Equal(values[i], decoded[i]);
+            }
+        }
+    }
+
     private static float Midpoint(DynamicQuantizationMap map, int code) => (float)(((double)map.Codes[code] + map.Codes[code + 1]) / 2);
 
     [Theory]

@@ -10,9 +10,9 @@ public class CompactStateTests
 {
     private const int PerThread = Optimizer<Adam>.MinimumParametersPerThread;
 
-    public static TheoryData<StateStorage> Storages => new() { StateStorage.Float32, StateStorage.BFloat16, StateStorage.BFloat16Stochastic, StateStorage.Blockwise8Bit };
+    public static TheoryData<StateStorage> Storages => new() { StateStorage.Float32, StateStorage.BFloat16, StateStorage.BFloat16Stochastic, StateStorage.Blockwise8Bit, StateStorage.Blockwise8BitStochastic };
 
-    public static TheoryData<StateStorage> CompactStorages => new() { StateStorage.BFloat16, StateStorage.BFloat16Stochastic, StateStorage.Blockwise8Bit };
+    public static TheoryData<StateStorage> CompactStorages => new() { StateStorage.BFloat16, StateStorage.BFloat16Stochastic, StateStorage.Blockwise8Bit, StateStorage.Blockwise8BitStochastic };
 
     // A big tensor (8-bit, split across threads), a ragged one past a tile and a small one (float32 under 8-bit).
     private static readonly ParameterLayout s_layout = new ParameterLayout().Add("W1", 3 * PerThread + 37).Add("W2", 5000).Add("b", 37);
@@ -158,12 +158,37 @@ public class CompactStateTests
                     DynamicQuantizationMap map = block.Min() < 0 ? DynamicQuantizationMap.Signed : DynamicQuantizationMap.Unsigned;
                     for (int i = 0; i < block.Length; i++)
                     {
-                        result[start + i] = max == 0 ? 0 : map.Codes[NearestCode(map, block[i] / max)] * max;
+                        int code = storage == StateStorage.Blockwise8Bit
+                            ? NearestCode(map, block[i] / max)
+                            : StochasticCode(map, block[i] / max, CounterRandom.Bits(key, start + i));
+                        result[start + i] = max == 0 ? 0 : map.Codes[code] * max;
                     }
                 }
 
                 return result;
         }
+    }
+
+    // The lower of the two codes around x by a scan over the codes, then the upper with probability (x - lower) / gap:
+    // up when x - lower > u × gap, u the top 24 random bits over 2^24.
+    private static int StochasticCode(DynamicQuantizationMap map, float x, uint random)
+    {
+        int floor = 0;
+        for (int c = 1; c < 256; c++)
+        {
+            if (map.Codes[c] <= x)
+            {
+                floor = c;
+            }
+        }
+
+        if (floor == 255)
+        {
+            return 255;
+        }
+
+        float u = (random >> 8) / 16777216f;
+        return x - map.Codes[floor] > u * (map.Codes[floor + 1] - map.Codes[floor]) ? floor + 1 : floor;
     }
 
     private static int NearestCode(DynamicQuantizationMap map, float x)
@@ -219,6 +244,7 @@ public class CompactStateTests
         Assert.Equal(8L << 16, Bytes(StateStorage.Float32));
         Assert.Equal(4L << 16, Bytes(StateStorage.BFloat16));
         Assert.Equal(2L * ((1 << 16) + (4 << 8)), Bytes(StateStorage.Blockwise8Bit)); // 2.03125 per parameter
+        Assert.Equal(2L * ((1 << 16) + (4 << 8)), Bytes(StateStorage.Blockwise8BitStochastic));
     }
 
     [Theory]
@@ -264,11 +290,40 @@ public class CompactStateTests
         {
             StateStorage.BFloat16 => "bfloat16",
             StateStorage.BFloat16Stochastic => "bfloat16 (stochastic rounding)",
+            StateStorage.Blockwise8BitStochastic => "blockwise8bit, stochastic rounding (float32 below 4096)",
             _ => "blockwise8bit (float32 below 4096)",
         };
         Assert.Contains($"its state 'm' is stored as {name}, and this optimizer stores it as float32", error.Message);
         Assert.Equal(before, AllState(plain));
         Assert.Equal(0, plain.StepCount);
+    }
+
+    [Fact]
+    public void A_checkpoint_of_8_bit_state_rounded_to_nearest_is_refused_by_one_that_rounds_stochastically()
+    {
+        Optimizer<Adam> saved = Create(StateStorage.Blockwise8Bit);
+        saved.Step(Random(s_layout.ParameterCount, 1), Random(s_layout.ParameterCount, 2));
+        using var stream = new MemoryStream();
+        saved.SaveCheckpoint(stream);
+
+        Optimizer<Adam> stochastic = Create(StateStorage.Blockwise8BitStochastic);
+        var error = Assert.Throws<ArgumentException>(() => stochastic.LoadCheckpoint(new MemoryStream(stream.ToArray())));
+        Assert.Contains("its state 'm' is stored as blockwise8bit (float32 below 4096), and this optimizer stores it as blockwise8bit, stochastic rounding (float32 below 4096)", error.Message);
+        Assert.Equal(0, stochastic.StepCount);
+    }
+
+    [Fact]
+    public void Stochastic_8_bit_storage_can_be_asked_for_one_group_only()
+    {
+        var layout = new ParameterLayout().Add("W1", 5000).Add("W2", 5000);
+        var optimizer = new Optimizer<Adam>(new Adam(), layout) { StochasticRoundingSeed = 3 };
+        optimizer.AddGroup(new Adam(), "W2");
+        optimizer.SetStateStorage(1, "v", StateStorage.Blockwise8BitStochastic);
+        Assert.Equal(StateStorage.Blockwise8BitStochastic, optimizer.GetStateStorage("v", 1));
+        Assert.Equal(StateStorage.Float32, optimizer.GetStateStorage("v", 0));
+        optimizer.Step(Random(layout.ParameterCount, 1), Random(layout.ParameterCount, 2));
+        Assert.Equal(5000, optimizer.State("v", "W1").Length); // group 0 keeps float32 and can be read as floats
+        Assert.Throws<InvalidOperationException>(() => optimizer.State("v", "W2").ToArray());
     }
 
     [Fact]
