@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace NumKit.Numerics;
@@ -53,45 +55,56 @@ internal static class Blockwise8Bit
         }
     }
 
-    // The largest magnitude (NaN when any value is NaN) and whether any value is below zero, in one pass.
+    // The largest magnitude (NaN when any value is NaN) and whether any value is below zero, in one pass. Magnitudes
+    // are compared as their bits (for non-negative floats the same order, NaN above ∞), so a vector's lanes reduce in
+    // any order to the same result on every path; "below zero" is an IEEE comparison (NaN and -0 are not).
     private static (float Max, bool Negative) MaxMagnitudeAndSign(ReadOnlySpan<float> values)
     {
+        ref float x = ref MemoryMarshal.GetReference(values);
+        int length = values.Length;
         int i = 0;
-        float max = 0f;
-        float min = 0f;
-        if (Vector256.IsHardwareAccelerated && values.Length >= 8)
+        uint max = 0;
+        bool negative = false;
+        if (Vector512.IsHardwareAccelerated && VectorPaths.Allows(512) && length >= 16)
         {
-            // Vector Max and Min lose NaN on .NET 8, so NaN is tracked on its own.
-            Vector256<float> maxes = Vector256<float>.Zero;
-            Vector256<float> mins = Vector256<float>.Zero;
-            Vector256<float> numbers = Vector256<float>.AllBitsSet;
-            for (; i + 8 <= values.Length; i += 8)
+            Vector512<uint> maxes = Vector512<uint>.Zero;
+            Vector512<float> negatives = Vector512<float>.Zero;
+            for (; i + 16 <= length; i += 16)
             {
-                Vector256<float> v = Vector256.Create(values.Slice(i, 8));
-                maxes = Vector256.Max(maxes, Vector256.Abs(v));
-                mins = Vector256.Min(mins, v);
-                numbers &= Vector256.Equals(v, v);
+                Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
+                maxes = Vector512.Max(maxes, v.AsUInt32() & Vector512.Create(0x7FFF_FFFFu));
+                negatives |= Vector512.LessThan(v, Vector512<float>.Zero);
             }
 
-            for (int lane = 0; lane < 8; lane++)
+            Vector256<uint> half = Vector256.Max(maxes.GetLower(), maxes.GetUpper());
+            Vector128<uint> quarter = Vector128.Max(half.GetLower(), half.GetUpper());
+            max = Math.Max(Math.Max(quarter[0], quarter[1]), Math.Max(quarter[2], quarter[3]));
+            negative = negatives != Vector512<float>.Zero;
+        }
+        else if (Vector256.IsHardwareAccelerated && VectorPaths.Allows(256) && length >= 8)
+        {
+            Vector256<uint> maxes = Vector256<uint>.Zero;
+            Vector256<float> negatives = Vector256<float>.Zero;
+            for (; i + 8 <= length; i += 8)
             {
-                max = MathF.Max(max, maxes[lane]);
-                min = MathF.Min(min, mins[lane]);
+                Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
+                maxes = Vector256.Max(maxes, v.AsUInt32() & Vector256.Create(0x7FFF_FFFFu));
+                negatives |= Vector256.LessThan(v, Vector256<float>.Zero);
             }
 
-            if (numbers.AsUInt32() != Vector256<uint>.AllBitsSet)
-            {
-                max = float.NaN;
-            }
+            Vector128<uint> quarter = Vector128.Max(maxes.GetLower(), maxes.GetUpper());
+            max = Math.Max(Math.Max(quarter[0], quarter[1]), Math.Max(quarter[2], quarter[3]));
+            negative = negatives != Vector256<float>.Zero;
         }
 
-        for (; i < values.Length; i++)
+        for (; i < length; i++)
         {
-            max = MathF.Max(max, MathF.Abs(values[i]));
-            min = MathF.Min(min, values[i]);
+            float v = Unsafe.Add(ref x, i);
+            max = Math.Max(max, BitConverter.SingleToUInt32Bits(v) & 0x7FFF_FFFFu);
+            negative |= v < 0f;
         }
 
-        return (max, min < 0f);
+        return (max > 0x7F80_0000u ? float.NaN : BitConverter.UInt32BitsToSingle(max), negative);
     }
 
     private static float MaxMagnitude(ReadOnlySpan<float> values)
