@@ -25,8 +25,8 @@ public readonly unsafe struct BFloat16KahanStorage : IElementStorage
         where TVector : struct
         where V : struct, ISimd<V, TVector, float>
     {
-        ushort* values = (ushort*)span.Values + index;
-        BFloat16Lanes.NarrowToNearestEven(value, values);
-        BFloat16Lanes.NarrowToNearestEven(V.Subtract(value, BFloat16Lanes.Widen<TVector>(values)), (ushort*)span.Companion + index);
+        // The rounded values come back as floats from the rounding itself, not read back from memory.
+        TVector stored = BFloat16Lanes.NarrowToNearestEven(value, (ushort*)span.Values + index);
+        BFloat16Lanes.NarrowToNearestEven(V.Subtract(value, stored), (ushort*)span.Companion + index);
     }
 }

@@ -19,9 +19,15 @@ internal static unsafe class BFloat16Lanes
     public static TVector Widen<TVector>(ushort* source)
         where TVector : struct
     {
+        // One zero-extending load (vpmovzxwd with a memory operand) and one shift at every width that has it.
+        if (typeof(TVector) == typeof(Vector512<float>))
+        {
+            Vector512<uint> bits = Avx512F.IsSupported ? Avx512F.ConvertToVector512UInt32(Vector256.Load(source)) : Vector512.WidenLower(Vector256.Load(source).ToVector512Unsafe());
+            return Reinterpret<Vector512<uint>, TVector>(Vector512.ShiftLeft(bits, 16));
+        }
+
         if (typeof(TVector) == typeof(Vector256<float>))
         {
-            // One zero-extending load (vpmovzxwd) where the machine has it.
             Vector256<uint> bits = Avx2.IsSupported ? Avx2.ConvertToVector256Int32(source).AsUInt32() : Vector256.WidenLower(Vector128.Load(source).ToVector256Unsafe());
             return Reinterpret<Vector256<uint>, TVector>(Vector256.ShiftLeft(bits, 16));
         }
@@ -32,12 +38,6 @@ internal static unsafe class BFloat16Lanes
             return Reinterpret<Vector128<uint>, TVector>(Vector128.ShiftLeft(bits, 16));
         }
 
-        if (typeof(TVector) == typeof(Vector512<float>))
-        {
-            Vector512<uint> bits = Vector512.WidenLower(Vector256.Load(source).ToVector512Unsafe());
-            return Reinterpret<Vector512<uint>, TVector>(Vector512.ShiftLeft(bits, 16));
-        }
-
         if (typeof(TVector) == typeof(float))
         {
             return Reinterpret<uint, TVector>((uint)*source << 16);
@@ -46,32 +46,43 @@ internal static unsafe class BFloat16Lanes
         throw new NotSupportedException($"No bfloat16 widening to {typeof(TVector).Name}.");
     }
 
-    /// <summary>Stores each float of <paramref name="value"/> at <paramref name="destination"/> rounded to the nearest bfloat16, ties to even.</summary>
+    /// <summary>
+    /// Stores each float of <paramref name="value"/> at <paramref name="destination"/> rounded to the nearest bfloat16,
+    /// ties to even, and returns the stored values as floats (exact; what a load of them would give, without the load).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void NarrowToNearestEven<TVector>(TVector value, ushort* destination)
+    public static TVector NarrowToNearestEven<TVector>(TVector value, ushort* destination)
         where TVector : struct
     {
-        if (typeof(TVector) == typeof(Vector256<float>))
-        {
-            Pack(Round(Reinterpret<TVector, Vector256<uint>>(value))).Store(destination);
-        }
-        else if (typeof(TVector) == typeof(Vector128<float>))
-        {
-            StoreLower(Round(Reinterpret<TVector, Vector128<uint>>(value)), destination);
-        }
-        else if (typeof(TVector) == typeof(Vector512<float>))
+        if (typeof(TVector) == typeof(Vector512<float>))
         {
             Vector512<uint> rounded = Round(Reinterpret<TVector, Vector512<uint>>(value));
-            Vector256.Narrow(rounded.GetLower(), rounded.GetUpper()).Store(destination);
+            StoreHighHalves(rounded, destination);
+            return Reinterpret<Vector512<uint>, TVector>(rounded & Vector512.Create(0xFFFF_0000u));
         }
-        else if (typeof(TVector) == typeof(float))
+
+        if (typeof(TVector) == typeof(Vector256<float>))
         {
-            *destination = BFloat16.RoundToNearestEven(Reinterpret<TVector, uint>(value));
+            Vector256<uint> rounded = Round(Reinterpret<TVector, Vector256<uint>>(value));
+            StoreHighHalves(rounded, destination);
+            return Reinterpret<Vector256<uint>, TVector>(rounded & Vector256.Create(0xFFFF_0000u));
         }
-        else
+
+        if (typeof(TVector) == typeof(Vector128<float>))
         {
-            throw new NotSupportedException($"No bfloat16 narrowing from {typeof(TVector).Name}.");
+            Vector128<uint> rounded = Round(Reinterpret<TVector, Vector128<uint>>(value));
+            StoreHighHalves(rounded, destination);
+            return Reinterpret<Vector128<uint>, TVector>(rounded & Vector128.Create(0xFFFF_0000u));
         }
+
+        if (typeof(TVector) == typeof(float))
+        {
+            ushort rounded = BFloat16.RoundToNearestEven(Reinterpret<TVector, uint>(value));
+            *destination = rounded;
+            return Reinterpret<uint, TVector>((uint)rounded << 16);
+        }
+
+        throw new NotSupportedException($"No bfloat16 narrowing from {typeof(TVector).Name}.");
     }
 
     /// <summary>
@@ -82,21 +93,20 @@ internal static unsafe class BFloat16Lanes
     public static void NarrowStochastic<TVector>(TVector value, ushort* destination, uint key, uint firstIndex)
         where TVector : struct
     {
-        if (typeof(TVector) == typeof(Vector256<float>))
+        if (typeof(TVector) == typeof(Vector512<float>))
+        {
+            Vector512<uint> random = Mix(Vector512.Create(key) ^ (Vector512.Create(firstIndex) + Lanes512));
+            StoreHighHalves(RoundStochastic(Reinterpret<TVector, Vector512<uint>>(value), random), destination);
+        }
+        else if (typeof(TVector) == typeof(Vector256<float>))
         {
             Vector256<uint> random = Mix(Vector256.Create(key) ^ (Vector256.Create(firstIndex) + Lanes256));
-            Pack(RoundStochastic(Reinterpret<TVector, Vector256<uint>>(value), random)).Store(destination);
+            StoreHighHalves(RoundStochastic(Reinterpret<TVector, Vector256<uint>>(value), random), destination);
         }
         else if (typeof(TVector) == typeof(Vector128<float>))
         {
             Vector128<uint> random = Mix(Vector128.Create(key) ^ (Vector128.Create(firstIndex) + Lanes128));
-            StoreLower(RoundStochastic(Reinterpret<TVector, Vector128<uint>>(value), random), destination);
-        }
-        else if (typeof(TVector) == typeof(Vector512<float>))
-        {
-            Vector512<uint> random = Mix(Vector512.Create(key) ^ (Vector512.Create(firstIndex) + Lanes512));
-            Vector512<uint> rounded = RoundStochastic(Reinterpret<TVector, Vector512<uint>>(value), random);
-            Vector256.Narrow(rounded.GetLower(), rounded.GetUpper()).Store(destination);
+            StoreHighHalves(RoundStochastic(Reinterpret<TVector, Vector128<uint>>(value), random), destination);
         }
         else if (typeof(TVector) == typeof(float))
         {
@@ -148,55 +158,48 @@ internal static unsafe class BFloat16Lanes
         return x ^ Vector128.ShiftRightLogical(x, 16);
     }
 
-    /// <summary>StorageConversion.RoundStochastic in every lane: the random bits' low half added below the kept bits, then truncated; NaN quieted.</summary>
+    // The roundings leave each bfloat16 in the high half of its lane (the low half is what rounding dropped, plus
+    // carries): no shift back down, since the stores below pick the high halves out directly. A NaN keeps its sign
+    // and the top of its payload, with the quiet bit (0x0040 in bfloat16, 0x0040_0000 here) set so it cannot become ∞.
+    // With AVX-512 the select is one masked operation on the compare's mask register.
+
+    /// <summary>StorageConversion.RoundStochastic in every lane: the random bits' low half added below the kept bits (the bfloat16 is the high half); NaN quieted.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<uint> RoundStochastic(Vector512<uint> bits, Vector512<uint> random)
-    {
-        Vector512<uint> rounded = Vector512.ShiftRightLogical(bits + (random & Vector512.Create(0xFFFFu)), 16);
-        return Vector512.ConditionalSelect(IsOrdered(bits), rounded, Vector512.ShiftRightLogical(bits, 16) | Vector512.Create(0x40u));
-    }
+        => Vector512.ConditionalSelect(IsOrdered(bits), bits + (random & Vector512.Create(0xFFFFu)), bits | Vector512.Create(0x0040_0000u));
 
     /// <inheritdoc cref="RoundStochastic(Vector512{uint}, Vector512{uint})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<uint> RoundStochastic(Vector256<uint> bits, Vector256<uint> random)
-    {
-        Vector256<uint> rounded = Vector256.ShiftRightLogical(bits + (random & Vector256.Create(0xFFFFu)), 16);
-        return Vector256.ConditionalSelect(IsOrdered(bits), rounded, Vector256.ShiftRightLogical(bits, 16) | Vector256.Create(0x40u));
-    }
+        => Vector256.ConditionalSelect(IsOrdered(bits), bits + (random & Vector256.Create(0xFFFFu)), bits | Vector256.Create(0x0040_0000u));
 
     /// <inheritdoc cref="RoundStochastic(Vector512{uint}, Vector512{uint})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<uint> RoundStochastic(Vector128<uint> bits, Vector128<uint> random)
-    {
-        Vector128<uint> rounded = Vector128.ShiftRightLogical(bits + (random & Vector128.Create(0xFFFFu)), 16);
-        return Vector128.ConditionalSelect(IsOrdered(bits), rounded, Vector128.ShiftRightLogical(bits, 16) | Vector128.Create(0x40u));
-    }
+        => Vector128.ConditionalSelect(IsOrdered(bits), bits + (random & Vector128.Create(0xFFFFu)), bits | Vector128.Create(0x0040_0000u));
 
-    /// <summary>Round to nearest even on the bits of floats, into the low 16 bits; a NaN keeps its sign and top payload, with the quiet bit set.</summary>
+    /// <summary>Round to nearest even on the bits of floats (BFloat16.RoundToNearestEven in every lane), the bfloat16 in the high half of each lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<uint> Round(Vector512<uint> bits)
     {
-        Vector512<uint> high = Vector512.ShiftRightLogical(bits, 16);
-        Vector512<uint> rounded = Vector512.ShiftRightLogical(bits + Vector512.Create(0x7FFFu) + (high & Vector512<uint>.One), 16);
-        return Vector512.ConditionalSelect(IsOrdered(bits), rounded, high | Vector512.Create(0x40u));
+        Vector512<uint> lsb = Vector512.ShiftRightLogical(bits, 16) & Vector512<uint>.One;
+        return Vector512.ConditionalSelect(IsOrdered(bits), bits + Vector512.Create(0x7FFFu) + lsb, bits | Vector512.Create(0x0040_0000u));
     }
 
     /// <inheritdoc cref="Round(Vector512{uint})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<uint> Round(Vector256<uint> bits)
     {
-        Vector256<uint> high = Vector256.ShiftRightLogical(bits, 16);
-        Vector256<uint> rounded = Vector256.ShiftRightLogical(bits + Vector256.Create(0x7FFFu) + (high & Vector256<uint>.One), 16);
-        return Vector256.ConditionalSelect(IsOrdered(bits), rounded, high | Vector256.Create(0x40u));
+        Vector256<uint> lsb = Vector256.ShiftRightLogical(bits, 16) & Vector256<uint>.One;
+        return Vector256.ConditionalSelect(IsOrdered(bits), bits + Vector256.Create(0x7FFFu) + lsb, bits | Vector256.Create(0x0040_0000u));
     }
 
     /// <inheritdoc cref="Round(Vector512{uint})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<uint> Round(Vector128<uint> bits)
     {
-        Vector128<uint> high = Vector128.ShiftRightLogical(bits, 16);
-        Vector128<uint> rounded = Vector128.ShiftRightLogical(bits + Vector128.Create(0x7FFFu) + (high & Vector128<uint>.One), 16);
-        return Vector128.ConditionalSelect(IsOrdered(bits), rounded, high | Vector128.Create(0x40u));
+        Vector128<uint> lsb = Vector128.ShiftRightLogical(bits, 16) & Vector128<uint>.One;
+        return Vector128.ConditionalSelect(IsOrdered(bits), bits + Vector128.Create(0x7FFFu) + lsb, bits | Vector128.Create(0x0040_0000u));
     }
 
     // All ones where the float is not NaN (one float comparison; the same lanes as (bits & 0x7FFFFFFF) > 0x7F800000 is false for).
@@ -209,17 +212,57 @@ internal static unsafe class BFloat16Lanes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<uint> IsOrdered(Vector128<uint> bits) => Vector128.Equals(bits.AsSingle(), bits.AsSingle()).AsUInt32();
 
-    // Eight rounded values (each below 0x10000) as eight ushorts: one saturating pack, which cannot saturate here,
-    // instead of Narrow's masking of each half first.
+    // The high half of each of the 16 lanes, as 16 ushorts at destination: one word permute (vpermw) picks them into
+    // the lower 256 bits, instead of a shift down and a narrowing of each half.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<ushort> Pack(Vector256<uint> rounded)
-        => Sse41.IsSupported ? Sse41.PackUnsignedSaturate(rounded.GetLower().AsInt32(), rounded.GetUpper().AsInt32()) : Vector128.Narrow(rounded.GetLower(), rounded.GetUpper());
-
-    // Four rounded values as four ushorts at destination.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreLower(Vector128<uint> rounded, ushort* destination)
+    private static void StoreHighHalves(Vector512<uint> rounded, ushort* destination)
     {
-        Vector128<ushort> packed = Sse41.IsSupported ? Sse41.PackUnsignedSaturate(rounded.AsInt32(), rounded.AsInt32()) : Vector128.Narrow(rounded, rounded);
+        if (Avx512BW.IsSupported)
+        {
+            Vector512<ushort> odd = Vector512.Create((ushort)1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+            Avx512BW.PermuteVar32x16(rounded.AsUInt16(), odd).GetLower().Store(destination);
+        }
+        else
+        {
+            Vector512<uint> high = Vector512.ShiftRightLogical(rounded, 16);
+            Vector256.Narrow(high.GetLower(), high.GetUpper()).Store(destination);
+        }
+    }
+
+    // The high halves of 8 lanes as 8 ushorts: a byte shuffle gathers each 128-bit lane's four into its low 64 bits
+    // (vpshufb), a qword permute joins the two (vpermq) — two shuffles and no shift, where a shift, an extract and a
+    // pack were three operations.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreHighHalves(Vector256<uint> rounded, ushort* destination)
+    {
+        if (Avx2.IsSupported)
+        {
+            Vector256<byte> gather = Vector256.Create((byte)2, 3, 6, 7, 10, 11, 14, 15, 2, 3, 6, 7, 10, 11, 14, 15, 2, 3, 6, 7, 10, 11, 14, 15, 2, 3, 6, 7, 10, 11, 14, 15);
+            Vector256<ulong> gathered = Avx2.Shuffle(rounded.AsByte(), gather).AsUInt64();
+            Avx2.Permute4x64(gathered, 0b_00_00_10_00).GetLower().AsUInt16().Store(destination);
+        }
+        else
+        {
+            Vector256<uint> high = Vector256.ShiftRightLogical(rounded, 16);
+            Vector128.Narrow(high.GetLower(), high.GetUpper()).Store(destination);
+        }
+    }
+
+    // The high halves of 4 lanes as 4 ushorts: one byte shuffle into the low 64 bits, one 64-bit store.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreHighHalves(Vector128<uint> rounded, ushort* destination)
+    {
+        Vector128<ushort> packed;
+        if (Ssse3.IsSupported)
+        {
+            packed = Ssse3.Shuffle(rounded.AsByte(), Vector128.Create((byte)2, 3, 6, 7, 10, 11, 14, 15, 2, 3, 6, 7, 10, 11, 14, 15)).AsUInt16();
+        }
+        else
+        {
+            Vector128<uint> high = Vector128.ShiftRightLogical(rounded, 16);
+            packed = Vector128.Narrow(high, high);
+        }
+
         *(ulong*)destination = packed.AsUInt64().ToScalar();
     }
 

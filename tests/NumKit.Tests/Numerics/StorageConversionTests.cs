@@ -12,7 +12,22 @@ public class StorageConversionTests
     {
         var random = new Random(seed);
         float[] specials = { 0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, float.MaxValue, -float.MaxValue, float.Epsilon, 1f, BitConverter.UInt32BitsToSingle(0x3F808000) };
-        return Enumerable.Range(0, length).Select(i => i < specials.Length ? specials[i] : BitConverter.UInt32BitsToSingle((uint)random.Next() * 2u + (uint)random.Next(2))).ToArray();
+
+        // Bit patterns where a vector rounding can go wrong: ties to an odd and an even neighbour (both signs), just
+        // below and above a tie, a carry into the exponent and into ∞, denormal ties, and NaNs whose payload lies
+        // only in the dropped half (they must stay NaN, not round to ∞), signalling or quiet, of both signs.
+        uint[] edges =
+        {
+            0x3F81_8000, 0xBF81_8000, 0xBF80_8000, 0x3F80_7FFF, 0x3F80_8001, 0x3FFF_8000, 0x7F7F_8000, 0x7F7F_FFFF,
+            0x0000_8000, 0x0001_8000, 0x8001_8000, 0x007F_8000, 0x7F80_0001, 0xFF80_0001, 0x7F80_8000, 0x7FBF_FFFF,
+            0x7FC0_0000, 0xFFFF_FFFF, 0x7FFF_8000, 0x4000_FFFF,
+        };
+
+        // The edges are placed at a different lane of each length, so every lane of every width meets them.
+        return Enumerable.Range(0, length).Select(i =>
+            i < specials.Length ? specials[i]
+            : (i + length) % 3 == 0 ? BitConverter.UInt32BitsToSingle(edges[(i + length) / 3 % edges.Length])
+            : BitConverter.UInt32BitsToSingle((uint)random.Next() * 2u + (uint)random.Next(2))).ToArray();
     }
 
     [PathTheory]
