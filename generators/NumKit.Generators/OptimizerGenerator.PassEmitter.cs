@@ -535,6 +535,7 @@ public sealed partial class OptimizerGenerator
                 _w.Line();
             }
 
+            WriteLaneRegisters(pass);
             _w.Line($"for (; index + (nuint){_m.V}.Count <= length; index += (nuint){_m.V}.Count)").Open();
             var loaded = new HashSet<string>();
             bool first = true;
@@ -569,8 +570,51 @@ public sealed partial class OptimizerGenerator
 
             _w.Close();
             _w.Line();
+            for (int a = 0; a < _laneRegisters.Count; a++)
+            {
+                _w.Line($"{_laneRegisters[a].Registers}.Store(ref {_laneRegisters[a].Memory}, index);");
+            }
+
+            if (_laneRegisters.Count > 0)
+            {
+                _w.Line();
+            }
+
             _w.Line("return index;");
             _w.Close();
+            _w.Line();
+        }
+
+        // The sweep under way's reductions: each one's lanes in memory (the sweep's 'lanes' argument, MaxLanes apart) and
+        // the LaneRegisters local that holds them while the loop runs.
+        private readonly List<(string Memory, string Registers)> _laneRegisters = new();
+
+        private void WriteLaneRegisters(PassPlan pass)
+        {
+            _laneRegisters.Clear();
+            if (pass.Accumulations.Count == 0)
+            {
+                return;
+            }
+
+            string type = $"{Kernels}.LaneRegisters<{_t}, {_m.TVector}, {_m.V}>";
+            _w.Line("// Each reduction's lanes stay in vector registers while the loop runs, and are stored back after it.");
+            for (int a = 0; a < pass.Accumulations.Count; a++)
+            {
+                string number = (a + 1).ToString(CultureInfo.InvariantCulture);
+                string memory = "lanes";
+                if (a > 0)
+                {
+                    memory = _names.Fresh("lanes" + number + "Memory");
+                    _w.Line($"ref {_t} {memory} = ref {Unsafe}.Add(ref lanes, {a} * {Lanes}.MaxLanes);");
+                }
+
+                string registers = _names.Fresh("lanes" + number);
+                ReductionSlot reduction = _plan.Reductions[pass.Accumulations[a].Reduction];
+                _w.Line($"{type} {registers} = {type}.Load(ref {memory}, index); // {reduction.Equation}");
+                _laneRegisters.Add((memory, registers));
+            }
+
             _w.Line();
         }
 
@@ -605,12 +649,11 @@ public sealed partial class OptimizerGenerator
                 first = false;
                 _w.Line($"// {reduction.Equation}: {(reduction.IsMax ? "the largest |x|" : reduction.Squares ? "x²" : "x")} into its lanes");
                 WriteLoads(accumulation.Value, loaded);
-                string lanes = a == 0 ? "ref lanes" : $"ref {Unsafe}.Add(ref lanes, {a} * {Lanes}.MaxLanes)";
+                (string memory, string registers) = _laneRegisters[a];
                 string value = Vector(accumulation.Value, pass.Number);
-                string generic = $"<{_t}, {_m.TVector}, {_m.V}>";
                 if (reduction.IsMax)
                 {
-                    _w.Line($"{Lanes}.MaxAbs{generic}({lanes}, index, {value});");
+                    _w.Line($"{registers}.MaxAbs(ref {memory}, index, {value});");
                 }
                 else if (reduction.Squares)
                 {
@@ -621,11 +664,11 @@ public sealed partial class OptimizerGenerator
                         _w.Line($"{_m.TVector} {x} = {value};");
                     }
 
-                    _w.Line($"{Lanes}.Add{generic}({lanes}, index, {_m.V}.Multiply({x}, {x}));");
+                    _w.Line($"{registers}.Add(ref {memory}, index, {_m.V}.Multiply({x}, {x}));");
                 }
                 else
                 {
-                    _w.Line($"{Lanes}.Add{generic}({lanes}, index, {value});");
+                    _w.Line($"{registers}.Add(ref {memory}, index, {value});");
                 }
             }
         }
