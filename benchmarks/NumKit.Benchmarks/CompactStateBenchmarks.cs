@@ -5,7 +5,7 @@ namespace NumKit.Benchmarks;
 
 /// <summary>
 /// Issue 10: an Adam step at 16 Mi parameters with its state (m and v) stored as float32 (the baseline, in the
-/// same run), bfloat16 or 8-bit blockwise, and with everything in bfloat16 (parameters, gradients and state,
+/// same run), bfloat16 or 8-bit blockwise (nearest or stochastic), and with everything in bfloat16 (parameters, gradients and state,
 /// rounding the parameters to nearest), on one thread and split across every core. Bytes moved per parameter:
 /// float32 28 (w, g read; w written: 12; m, v read and written: 16), bfloat16 state 20, 8-bit ~16, all bfloat16 14.
 /// Targets: bfloat16 m and v ≥ 1.3x faster than float32, 8-bit ≥ 1.5x, all bfloat16 ≥ 1.7x; 0 B allocated per step.
@@ -29,8 +29,11 @@ public class CompactStateBenchmarks
         /// <summary>m and v in bfloat16 (round to nearest).</summary>
         BFloat16State,
 
-        /// <summary>m and v 8-bit blockwise.</summary>
+        /// <summary>m and v 8-bit blockwise (round to nearest).</summary>
         Blockwise8BitState,
+
+        /// <summary>m and v 8-bit blockwise, rounded stochastically (the 8-bit storage that meets the fidelity target).</summary>
+        Blockwise8BitStochasticState,
 
         /// <summary>Parameters, gradients, m and v all in bfloat16 (parameters rounded to nearest, no compensation).</summary>
         AllBFloat16,
@@ -82,6 +85,7 @@ public class CompactStateBenchmarks
         {
             Storage.BFloat16State => StateStorage.BFloat16,
             Storage.Blockwise8BitState => StateStorage.Blockwise8Bit,
+            Storage.Blockwise8BitStochasticState => StateStorage.Blockwise8BitStochastic,
             _ => StateStorage.Float32,
         });
         _optimizer.Step(_w, _g);

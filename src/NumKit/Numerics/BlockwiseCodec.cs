@@ -116,7 +116,15 @@ internal static unsafe class BlockwiseCodec
         {
             if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && VectorPaths.Allows(512) && length >= 64)
             {
-                i = Decode512(code, x, length, table, Vector512.Create(max));
+                if (Avx512Vbmi.IsSupported)
+                {
+                    fixed (byte* planes = map.BytePlanes)
+                    {
+                        i = Decode512Planes(code, x, length, planes, Vector512.Create(max));
+                    }
+                }
+
+                i += Decode512(code + i, x + i, length - i, table, Vector512.Create(max));
             }
 
             if (Avx2.IsSupported && VectorPaths.Allows(256))
@@ -174,10 +182,56 @@ internal static unsafe class BlockwiseCodec
         return i;
     }
 
+    // 64 codes at a time: each byte of the 64 values looked up in its own 256-byte plane of the codes' bits (two
+    // 128-entry byte permutes, chosen by the code's top bit), the four byte planes interleaved into floats. The
+    // interleave (bytes to words to doublewords, within each 128-bit lane) leaves the values in a 4 × 4 transposed order
+    // of 4-value groups, so the codes are first permuted into that order. Each value is then the code's float times the
+    // absmax, as in every other path.
+    private static int Decode512Planes(byte* code, float* x, int length, byte* planes, Vector512<float> scale)
+    {
+        Vector512<byte> p0a = Vector512.Load(planes), p0b = Vector512.Load(planes + 64), p0c = Vector512.Load(planes + 128), p0d = Vector512.Load(planes + 192);
+        Vector512<byte> p1a = Vector512.Load(planes + 256), p1b = Vector512.Load(planes + 320), p1c = Vector512.Load(planes + 384), p1d = Vector512.Load(planes + 448);
+        Vector512<byte> p2a = Vector512.Load(planes + 512), p2b = Vector512.Load(planes + 576), p2c = Vector512.Load(planes + 640), p2d = Vector512.Load(planes + 704);
+        Vector512<byte> p3a = Vector512.Load(planes + 768), p3b = Vector512.Load(planes + 832), p3c = Vector512.Load(planes + 896), p3d = Vector512.Load(planes + 960);
+        Vector512<byte> order = TransposedGroups;
+        int i = 0;
+        for (; i + 64 <= length; i += 64)
+        {
+            Vector512<byte> codes = Avx512Vbmi.PermuteVar64x8(Vector512.Load(code + i), order);
+            Vector512<byte> upper = Vector512.LessThan(codes.AsSByte(), Vector512<sbyte>.Zero).AsByte();
+            Vector512<byte> b0 = Vector512.ConditionalSelect(upper, Avx512Vbmi.PermuteVar64x8x2(p0c, codes, p0d), Avx512Vbmi.PermuteVar64x8x2(p0a, codes, p0b));
+            Vector512<byte> b1 = Vector512.ConditionalSelect(upper, Avx512Vbmi.PermuteVar64x8x2(p1c, codes, p1d), Avx512Vbmi.PermuteVar64x8x2(p1a, codes, p1b));
+            Vector512<byte> b2 = Vector512.ConditionalSelect(upper, Avx512Vbmi.PermuteVar64x8x2(p2c, codes, p2d), Avx512Vbmi.PermuteVar64x8x2(p2a, codes, p2b));
+            Vector512<byte> b3 = Vector512.ConditionalSelect(upper, Avx512Vbmi.PermuteVar64x8x2(p3c, codes, p3d), Avx512Vbmi.PermuteVar64x8x2(p3a, codes, p3b));
+            Vector512<ushort> low01 = Avx512BW.UnpackLow(b0, b1).AsUInt16(), high01 = Avx512BW.UnpackHigh(b0, b1).AsUInt16();
+            Vector512<ushort> low23 = Avx512BW.UnpackLow(b2, b3).AsUInt16(), high23 = Avx512BW.UnpackHigh(b2, b3).AsUInt16();
+            (Avx512BW.UnpackLow(low01, low23).AsSingle() * scale).Store(x + i);
+            (Avx512BW.UnpackHigh(low01, low23).AsSingle() * scale).Store(x + i + 16);
+            (Avx512BW.UnpackLow(high01, high23).AsSingle() * scale).Store(x + i + 32);
+            (Avx512BW.UnpackHigh(high01, high23).AsSingle() * scale).Store(x + i + 48);
+        }
+
+        return i;
+    }
+
+    // Byte 16L + 4r + q of the permuted codes is code 16r + 4L + q: after the interleave, output register r's lane L
+    // holds values 16r + 4L .. 16r + 4L + 3, so register r is values 16r .. 16r + 15 in order.
+    private static Vector512<byte> TransposedGroups => Vector512.Create(TransposedGroupBytes);
+
+    private static ReadOnlySpan<byte> TransposedGroupBytes =>
+    [
+        0, 1, 2, 3, 16, 17, 18, 19, 32, 33, 34, 35, 48, 49, 50, 51,
+        4, 5, 6, 7, 20, 21, 22, 23, 36, 37, 38, 39, 52, 53, 54, 55,
+        8, 9, 10, 11, 24, 25, 26, 27, 40, 41, 42, 43, 56, 57, 58, 59,
+        12, 13, 14, 15, 28, 29, 30, 31, 44, 45, 46, 47, 60, 61, 62, 63,
+    ];
+
     // The nearest code of 16 values at a time by a branch-free binary search over the thresholds, its tables in
     // nineteen registers (DynamicQuantizationMap.BuildSearchTable): level 0 compares with one threshold, levels 1-4 pick
     // theirs with one 16-entry permute, level 5 with one 32-entry permute, levels 6 and 7 with two and four chosen by the
-    // decisions of levels 5 and 6. The code is the number of thresholds below the value, as the scalar search's, bit for bit.
+    // decisions of levels 5 and 6. The decisions gather in reverse (level L's in bit L, the tables' index, set under the
+    // comparison's mask) and one bit reversal per 16 codes (two byte shuffles) turns them into the code: the number of thresholds below
+    // the value, as the scalar search's, bit for bit.
     private static int EncodeNearest512(float* x, byte* code, int length, Vector512<float> scale, float* search)
     {
         Vector512<float> t0 = Vector512.Create(search[0]);
@@ -190,39 +244,43 @@ internal static unsafe class BlockwiseCodec
         for (; i + 16 <= length; i += 16)
         {
             Vector512<float> s = Vector512.Load(x + i) / scale;
-
-            // decisions: level L's in bit L (the tables' index); found: the code, level L's decision worth 128 >> L.
-            Vector512<int> taken = Vector512.GreaterThan(s, t0).AsInt32();
-            Vector512<int> decisions = taken & Vector512.Create(1);
-            Vector512<int> found = taken & Vector512.Create(128);
-            taken = Vector512.GreaterThan(s, Avx512F.PermuteVar16x32(t1, decisions)).AsInt32();
-            decisions |= taken & Vector512.Create(2);
-            found |= taken & Vector512.Create(64);
-            taken = Vector512.GreaterThan(s, Avx512F.PermuteVar16x32(t2, decisions)).AsInt32();
-            decisions |= taken & Vector512.Create(4);
-            found |= taken & Vector512.Create(32);
-            taken = Vector512.GreaterThan(s, Avx512F.PermuteVar16x32(t3, decisions)).AsInt32();
-            decisions |= taken & Vector512.Create(8);
-            found |= taken & Vector512.Create(16);
-            taken = Vector512.GreaterThan(s, Avx512F.PermuteVar16x32(t4, decisions)).AsInt32();
-            decisions |= taken & Vector512.Create(16);
-            found |= taken & Vector512.Create(8);
+            Vector512<int> decisions = Vector512.GreaterThan(s, t0).AsInt32() & Vector512<int>.One;
+            decisions = Decide(Vector512.GreaterThan(s, Avx512F.PermuteVar16x32(t1, decisions)), decisions, 2);
+            decisions = Decide(Vector512.GreaterThan(s, Avx512F.PermuteVar16x32(t2, decisions)), decisions, 4);
+            decisions = Decide(Vector512.GreaterThan(s, Avx512F.PermuteVar16x32(t3, decisions)), decisions, 8);
+            decisions = Decide(Vector512.GreaterThan(s, Avx512F.PermuteVar16x32(t4, decisions)), decisions, 16);
             Vector512<float> level5 = Vector512.GreaterThan(s, Avx512F.PermuteVar16x32x2(t5a, decisions, t5b));
-            decisions |= level5.AsInt32() & Vector512.Create(32);
-            found |= level5.AsInt32() & Vector512.Create(4);
+            decisions = Decide(level5, decisions, 32);
             Vector512<float> level6 = Vector512.GreaterThan(
                 s,
                 Vector512.ConditionalSelect(level5, Avx512F.PermuteVar16x32x2(t6c, decisions, t6d), Avx512F.PermuteVar16x32x2(t6a, decisions, t6b)));
-            found |= level6.AsInt32() & Vector512.Create(2);
             Vector512<float> threshold7 = Vector512.ConditionalSelect(
                 level6,
                 Vector512.ConditionalSelect(level5, Avx512F.PermuteVar16x32x2(t7g, decisions, t7h), Avx512F.PermuteVar16x32x2(t7e, decisions, t7f)),
                 Vector512.ConditionalSelect(level5, Avx512F.PermuteVar16x32x2(t7c, decisions, t7d), Avx512F.PermuteVar16x32x2(t7a, decisions, t7b)));
-            found |= Vector512.GreaterThan(s, threshold7).AsInt32() & Vector512.Create(1);
-            Avx512F.ConvertToVector128Byte(found).Store(code + i);
+            decisions = Decide(level6, decisions, 64);
+            decisions = Decide(Vector512.GreaterThan(s, threshold7), decisions, 128);
+            Reverse(Avx512F.ConvertToVector128Byte(decisions)).Store(code + i);
         }
 
         return i;
+    }
+
+    // The decisions with bit set where the comparison was taken (one OR under the comparison's mask).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Decide(Vector512<float> taken, Vector512<int> decisions, int bit)
+        => Vector512.ConditionalSelect(taken.AsInt32(), decisions | Vector512.Create(bit), decisions);
+
+    // Each byte's bits in reverse order: its low nibble reversed into the high one and its high nibble reversed into
+    // the low one, each by a 16-entry byte shuffle.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> Reverse(Vector128<byte> bytes)
+    {
+        Vector128<byte> low = bytes & Vector128.Create((byte)0x0F);
+        Vector128<byte> high = Vector128.ShiftRightLogical(bytes.AsUInt16(), 4).AsByte() & Vector128.Create((byte)0x0F);
+        Vector128<byte> reversedLow = Vector128.Create((byte)0x00, 0x80, 0x40, 0xC0, 0x20, 0xA0, 0x60, 0xE0, 0x10, 0x90, 0x50, 0xD0, 0x30, 0xB0, 0x70, 0xF0);
+        Vector128<byte> reversedHigh = Vector128.Create((byte)0x0, 0x8, 0x4, 0xC, 0x2, 0xA, 0x6, 0xE, 0x1, 0x9, 0x5, 0xD, 0x3, 0xB, 0x7, 0xF);
+        return Ssse3.Shuffle(reversedLow, low) | Ssse3.Shuffle(reversedHigh, high);
     }
 
     // The stochastically rounded code of 16 values at a time: the same binary search over the codes 1..255 (x ≥ code
@@ -242,73 +300,59 @@ internal static unsafe class BlockwiseCodec
         for (; i + 16 <= length; i += 16, index += Vector512.Create(16u))
         {
             Vector512<float> s = Vector512.Load(x + i) / scale;
-            Vector512<float> low = Vector512.Create(lowest);
-            Vector512<float> high = Vector512.Create(float.PositiveInfinity);
 
-            Vector512<float> key0 = t0;
-            Vector512<float> taken = Vector512.GreaterThanOrEqual(s, key0);
-            low = Vector512.ConditionalSelect(taken, key0, low);
-            high = Vector512.ConditionalSelect(taken, high, key0);
-            Vector512<int> decisions = taken.AsInt32() & Vector512.Create(1);
-            Vector512<int> found = taken.AsInt32() & Vector512.Create(128);
+            // low: the last key passed (the floor code's value; code 0's when none); high: the last key not passed (the
+            // next code's value; +∞ when every key was passed).
+            Vector512<float> taken = Vector512.GreaterThanOrEqual(s, t0);
+            Vector512<float> low = Vector512.ConditionalSelect(taken, t0, Vector512.Create(lowest));
+            Vector512<float> high = Vector512.ConditionalSelect(taken, Vector512.Create(float.PositiveInfinity), t0);
+            Vector512<int> decisions = taken.AsInt32() & Vector512<int>.One;
 
             Vector512<float> key1 = Avx512F.PermuteVar16x32(t1, decisions);
             taken = Vector512.GreaterThanOrEqual(s, key1);
-            low = Vector512.ConditionalSelect(taken, key1, low);
-            high = Vector512.ConditionalSelect(taken, high, key1);
-            decisions |= taken.AsInt32() & Vector512.Create(2);
-            found |= taken.AsInt32() & Vector512.Create(64);
+            (low, high) = (Vector512.ConditionalSelect(taken, key1, low), Vector512.ConditionalSelect(taken, high, key1));
+            decisions = Decide(taken, decisions, 2);
 
             Vector512<float> key2 = Avx512F.PermuteVar16x32(t2, decisions);
             taken = Vector512.GreaterThanOrEqual(s, key2);
-            low = Vector512.ConditionalSelect(taken, key2, low);
-            high = Vector512.ConditionalSelect(taken, high, key2);
-            decisions |= taken.AsInt32() & Vector512.Create(4);
-            found |= taken.AsInt32() & Vector512.Create(32);
+            (low, high) = (Vector512.ConditionalSelect(taken, key2, low), Vector512.ConditionalSelect(taken, high, key2));
+            decisions = Decide(taken, decisions, 4);
 
             Vector512<float> key3 = Avx512F.PermuteVar16x32(t3, decisions);
             taken = Vector512.GreaterThanOrEqual(s, key3);
-            low = Vector512.ConditionalSelect(taken, key3, low);
-            high = Vector512.ConditionalSelect(taken, high, key3);
-            decisions |= taken.AsInt32() & Vector512.Create(8);
-            found |= taken.AsInt32() & Vector512.Create(16);
+            (low, high) = (Vector512.ConditionalSelect(taken, key3, low), Vector512.ConditionalSelect(taken, high, key3));
+            decisions = Decide(taken, decisions, 8);
 
             Vector512<float> key4 = Avx512F.PermuteVar16x32(t4, decisions);
             taken = Vector512.GreaterThanOrEqual(s, key4);
-            low = Vector512.ConditionalSelect(taken, key4, low);
-            high = Vector512.ConditionalSelect(taken, high, key4);
-            decisions |= taken.AsInt32() & Vector512.Create(16);
-            found |= taken.AsInt32() & Vector512.Create(8);
+            (low, high) = (Vector512.ConditionalSelect(taken, key4, low), Vector512.ConditionalSelect(taken, high, key4));
+            decisions = Decide(taken, decisions, 16);
 
             Vector512<float> key5 = Avx512F.PermuteVar16x32x2(t5a, decisions, t5b);
             Vector512<float> level5 = Vector512.GreaterThanOrEqual(s, key5);
-            low = Vector512.ConditionalSelect(level5, key5, low);
-            high = Vector512.ConditionalSelect(level5, high, key5);
-            decisions |= level5.AsInt32() & Vector512.Create(32);
-            found |= level5.AsInt32() & Vector512.Create(4);
+            (low, high) = (Vector512.ConditionalSelect(level5, key5, low), Vector512.ConditionalSelect(level5, high, key5));
+            decisions = Decide(level5, decisions, 32);
 
             Vector512<float> key6 = Vector512.ConditionalSelect(level5, Avx512F.PermuteVar16x32x2(t6c, decisions, t6d), Avx512F.PermuteVar16x32x2(t6a, decisions, t6b));
             Vector512<float> level6 = Vector512.GreaterThanOrEqual(s, key6);
-            low = Vector512.ConditionalSelect(level6, key6, low);
-            high = Vector512.ConditionalSelect(level6, high, key6);
-            found |= level6.AsInt32() & Vector512.Create(2);
+            (low, high) = (Vector512.ConditionalSelect(level6, key6, low), Vector512.ConditionalSelect(level6, high, key6));
 
             Vector512<float> key7 = Vector512.ConditionalSelect(
                 level6,
                 Vector512.ConditionalSelect(level5, Avx512F.PermuteVar16x32x2(t7g, decisions, t7h), Avx512F.PermuteVar16x32x2(t7e, decisions, t7f)),
                 Vector512.ConditionalSelect(level5, Avx512F.PermuteVar16x32x2(t7c, decisions, t7d), Avx512F.PermuteVar16x32x2(t7a, decisions, t7b)));
+            decisions = Decide(level6, decisions, 64);
             taken = Vector512.GreaterThanOrEqual(s, key7);
-            low = Vector512.ConditionalSelect(taken, key7, low);
-            high = Vector512.ConditionalSelect(taken, high, key7);
-            found |= taken.AsInt32() & Vector512.Create(1);
+            (low, high) = (Vector512.ConditionalSelect(taken, key7, low), Vector512.ConditionalSelect(taken, high, key7));
+            decisions = Decide(taken, decisions, 128);
 
             // u = (random >> 8) / 2^24, exact; up when s - low > u × (high - low). At the top code high is +∞ and the
-            // comparison is false (u × ∞ is ∞, or NaN when u = 0), as the scalar's early return.
+            // comparison is false (u × ∞ is ∞, or NaN when u = 0), as the scalar's early return. Up adds one to the
+            // floor code: its mask's byte (0xFF) subtracted.
             Vector512<uint> random = BFloat16Lanes.Mix(keys ^ index);
             Vector512<float> u = Vector512.ConvertToSingle(Vector512.ShiftRightLogical(random, 8).AsInt32()) * Vector512.Create(1f / (1 << 24));
             Vector512<float> up = Vector512.GreaterThan(s - low, u * (high - low));
-            found -= up.AsInt32();
-            Avx512F.ConvertToVector128Byte(found).Store(code + i);
+            (Reverse(Avx512F.ConvertToVector128Byte(decisions)) - Avx512F.ConvertToVector128Byte(up.AsInt32())).Store(code + i);
         }
 
         return i;

@@ -35,6 +35,7 @@ internal sealed class DynamicQuantizationMap
     private readonly byte[] _start;
     private readonly float[] _nearestSearch;
     private readonly float[] _floorSearch;
+    private readonly byte[] _bytePlanes;
 
     private DynamicQuantizationMap(bool signed)
     {
@@ -68,6 +69,17 @@ internal sealed class DynamicQuantizationMap
         // or below x's floor code when x >= code[c].
         _nearestSearch = BuildSearchTable(c => _thresholds[c - 1]);
         _floorSearch = BuildSearchTable(c => _codes[c]);
+
+        // Byte k of every code's bits, for k = 0..3 (little-endian), 256 bytes each: a decoder's byte permutes.
+        _bytePlanes = GC.AllocateArray<byte>(1024, pinned: true);
+        for (int c = 0; c < 256; c++)
+        {
+            uint bits = BitConverter.SingleToUInt32Bits(_codes[c]);
+            for (int k = 0; k < 4; k++)
+            {
+                _bytePlanes[(256 * k) + c] = (byte)(bits >> (8 * k));
+            }
+        }
     }
 
     /// <summary>The signed map, for state that changes sign (such as Adam's m).</summary>
@@ -138,6 +150,9 @@ internal sealed class DynamicQuantizationMap
 
     /// <summary>The tables of a binary search over the codes 1..255 (<see cref="FloorCode"/>), laid out as <see cref="NearestSearch"/>. Pinned.</summary>
     internal float[] FloorSearch => _floorSearch;
+
+    /// <summary>Byte k (0 = lowest) of code c's float bits at [256 k + c]. Pinned.</summary>
+    internal byte[] BytePlanes => _bytePlanes;
 
     /// <summary>Where level <paramref name="level"/> (0 to 7) of a search table starts: levels 0-4 take 16 floats each, 5 takes 32, 6 64, 7 128.</summary>
     internal static int SearchLevelOffset(int level) => level <= 5 ? 16 * level : level == 6 ? 112 : 176;
