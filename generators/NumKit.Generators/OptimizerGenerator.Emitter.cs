@@ -123,7 +123,8 @@ public sealed partial class OptimizerGenerator
             _run = _names.Fresh("run");
 
             // The raw kernels' parameters read as C#: camelCase of the state's name (mu_product -> muProduct, V -> v).
-            var taken = new HashSet<string> { "rule", "t", Language.Parameter, Language.Gradient };
+            // The raw kernels' own parameters (pass, scalarState, group…) are taken too.
+            var taken = new HashSet<string> { "rule", "t", Language.Parameter, Language.Gradient, "pass", "scalarState", "group", "shape", "scratch", "state", "stateStride" };
             foreach (StateSlot state in plan.ElementStates.Concat(plan.ScalarStates))
             {
                 _publicNames[state.Name] = PublicParameterName(state.Name, taken);

@@ -27,6 +27,20 @@ internal sealed class Identifiers
         "rule", "index", "length", "perStep", "T", "V", "TVector", "at", "state", "stateStride", "scalarState", "global", "System", "NumKit",
     };
 
+    // The locals and parameters the multi-pass kernels declare (some through Fresh, some as written), and the
+    // families they number (columnSums0, columnSums1…). Only equation names are kept off them: the kernel's own
+    // Fresh calls still get these names as they are, so the generated text of a rule that does not use them is
+    // unchanged. PassLocalNameCollisionTests reads the names off the generated code and tries each one.
+    private static readonly HashSet<string> s_passNames = new()
+    {
+        "block", "blockCount", "blocksPerMatrix", "chunk", "chunks", "column", "columnCount", "columnState", "columnSums",
+        "columnValues", "columns", "dimensions", "due", "endRow", "firstBlock", "firstRow", "group", "groupValues", "lanes",
+        "lanesRef", "line", "matrix", "partials", "pass", "row", "rowCount", "rowRegister", "rowRegisterRef", "rowState",
+        "rowValues", "rows", "run", "runs", "scalars", "shape", "start", "stride", "sums", "tensorValues", "totals",
+    };
+
+    private static readonly string[] s_numberedPassNames = { "columnSums", "columnSumsRef", "columnValues", "columnValuesRef", "sum" };
+
     private readonly HashSet<string> _taken = new();
     private readonly Dictionary<string, string> _byEquationName = new();
 
@@ -44,11 +58,42 @@ internal sealed class Identifiers
     {
         if (!_byEquationName.TryGetValue(name, out string? identifier))
         {
-            identifier = Fresh(name);
+            identifier = Fresh(IsPassName(name) ? name + "_" : name);
             _byEquationName[name] = identifier;
         }
 
         return identifier;
+    }
+
+    private static bool IsPassName(string name)
+    {
+        if (s_passNames.Contains(name))
+        {
+            return true;
+        }
+
+        foreach (string prefix in s_numberedPassNames)
+        {
+            if (name.Length > prefix.Length && name.StartsWith(prefix, System.StringComparison.Ordinal) && IsDigits(name, prefix.Length))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDigits(string name, int from)
+    {
+        for (int i = from; i < name.Length; i++)
+        {
+            if (name[i] < '0' || name[i] > '9')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>A fresh identifier based on <paramref name="preferred"/>, distinct from every one handed out so far.</summary>
