@@ -373,6 +373,18 @@ public sealed partial class OptimizerGenerator
             _w.Line();
         }
 
+        private const string LaneRegisters = Kernels + ".LaneRegisters";
+
+        // Lane accumulation a's lanes in the sweep: in memory (its 16 floats or 8 doubles of the pass's lanes), and in registers.
+        private static string LaneSlot(int a) => a == 0 ? "ref lanes" : $"ref {Unsafe}.Add(ref lanes, {a} * {Lanes}.MaxLanes)";
+
+        private List<string>? _matrixLaneRegisters;
+
+        // The sweep's LaneRegisters local holding lane accumulation a's lanes: the same name in every pass.
+        private string LaneRegister(int a)
+            => (_matrixLaneRegisters ??= Enumerable.Range(0, _plan.Passes.Max(p => p.Accumulations.Count(IsLaneAccumulation)))
+                .Select(i => _names.Fresh("lanes" + i.ToString(CultureInfo.InvariantCulture))).ToList())[a];
+
         private string RowSlotEquation(int slot) => SlotEquation(_plan.RowValues[slot]);
 
         private string SlotEquation(MatrixValueSlot slot) => slot.Reduction >= 0 ? _plan.Reductions[slot.Reduction].Equation : slot.Name!;
@@ -423,6 +435,12 @@ public sealed partial class OptimizerGenerator
                 _w.Line($"{_m.TVector} {names.MatrixValue(false, rowSlots[k])} = {_m.V}.Broadcast({Unsafe}.Add(ref rowRegister, {k})); // {RowSlotEquation(rowSlots[k])}, this row's");
             }
 
+            for (int a = 0; a < laneAccumulations.Count; a++)
+            {
+                string type = $"{LaneRegisters}<{_t}, {_m.TVector}, {_m.V}>";
+                _w.Line($"{type} {LaneRegister(a)} = {type}.Load({LaneSlot(a)}, index); // {_plan.Reductions[laneAccumulations[a].Reduction].Equation}'s lanes, in registers while this width runs");
+            }
+
             _w.Line();
             _w.Line($"for (; index + (nuint){_m.V}.Count <= length; index += (nuint){_m.V}.Count)").Open();
             foreach (int slot in columnSlots)
@@ -462,6 +480,11 @@ public sealed partial class OptimizerGenerator
             }
 
             _w.Close();
+            for (int a = 0; a < laneAccumulations.Count; a++)
+            {
+                _w.Line($"{LaneRegister(a)}.Store({LaneSlot(a)}, index);");
+            }
+
             _w.Line();
             _w.Line("return index;");
             _w.Close();
@@ -504,8 +527,7 @@ public sealed partial class OptimizerGenerator
                 }
                 else
                 {
-                    string lanes = a == 0 ? "ref lanes" : $"ref {Unsafe}.Add(ref lanes, {a} * {Lanes}.MaxLanes)";
-                    _w.Line($"{Lanes}.{(reduction.IsMax ? "MaxAbs" : "Add")}{generic}({lanes}, index, {value});");
+                    _w.Line($"{LaneRegister(a)}.{(reduction.IsMax ? "MaxAbs" : "Add")}({LaneSlot(a)}, index, {value});");
                 }
             }
         }

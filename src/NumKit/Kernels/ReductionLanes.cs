@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NumKit.Kernels;
 
@@ -72,6 +73,24 @@ public static class ReductionLanes
     {
         int count = Lanes<T>();
         ref T lane = ref MemoryMarshal.GetReference(lanes);
+        if (!max && Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported)
+        {
+            // The same tree four lanes at a time: the quarters' lane-wise sums are the first two halvings (lane i + lane i + n/2,
+            // then + n/4), the last two are scalar; every add is the scalar loop's, so the bits are too.
+            int quarter = count / 4;
+            Vector128<T> first = Vector128.Add(Vector128.LoadUnsafe(ref lane), Vector128.LoadUnsafe(ref lane, (nuint)(2 * quarter)));
+            Vector128<T> second = Vector128.Add(Vector128.LoadUnsafe(ref lane, (nuint)quarter), Vector128.LoadUnsafe(ref lane, (nuint)(3 * quarter)));
+            if (quarter == 4)
+            {
+                Vector128<T> half = Vector128.Add(first, second);
+                return double.CreateTruncating((half.GetElement(0) + half.GetElement(2)) + (half.GetElement(1) + half.GetElement(3)));
+            }
+
+            // Doubles: each quarter is two lanes, so first and second are lanes 0–1 and 2–3 after the first halving.
+            Vector128<T> pair = Vector128.Add(first, second);
+            return double.CreateTruncating(pair.GetElement(0) + pair.GetElement(1));
+        }
+
         for (int width = count / 2; width >= 1; width /= 2)
         {
             for (int i = 0; i < width; i++)

@@ -17,17 +17,19 @@ namespace NumKit.Optimizers;
 /// </para>
 /// <para>
 /// Three passes over memory per tensor: the first accumulates RMS(w) and each row's and column's mean of g²; between
-/// passes R, C and each matrix's mean of R are updated (a few values per row and column); the second computes U and
-/// accumulates RMS(U); the third recomputes U from g, R and C and moves w. A 2048 × 2048 tensor keeps 2048 + 2048
-/// values of second moment. Sums run in a fixed order, so every vector width and thread count gives the same bits.
+/// passes R, C, each matrix's mean of R and the row and column factors of 1/√V̂ are updated (a few values per row and
+/// column); the second computes U and accumulates RMS(U); the third recomputes U from g and the factors and moves w.
+/// A 2048 × 2048 tensor keeps 2048 + 2048 values of second moment. Sums run in a fixed order, so every vector width and thread count gives the same bits.
 /// </para>
 /// <para>
 /// Departures: none from PyTorch's single-tensor algorithm. Its <c>eps=(None, ...)</c>, the parameter type's machine
 /// epsilon, is fixed at float32's (1.1920929e-7) for both precisions; <c>maximize</c> is not offered (negate the
 /// gradient). A rank 0 or 1 tensor also keeps one unused column value (its C), and its row and column sums are
 /// computed though only the rows are used. Rounding differs in the last bits: R / max(mean R, ε₁) is computed once per
-/// row and then multiplied by C (PyTorch multiplies R·C, then divides), and U is g / √x where PyTorch multiplies g by
-/// rsqrt(x).
+/// row, and 1/√V̂ is the product of a per-row 1/√(R / max(mean R, ε₁)) and a per-column 1/√C (each computed in double
+/// between passes), capped at 1/ε₁ — mathematically 1/√max(V̂, ε₁²) — and U is g times it, as PyTorch multiplies g by
+/// rsqrt(V̂) (PyTorch forms R·C, divides, then takes the rsqrt of each element). So the passes over g do no division or
+/// square root per element.
 /// </para>
 /// </remarks>
 [Optimizer("""
@@ -38,8 +40,9 @@ namespace NumKit.Optimizers;
     r = r + decay * (rowmean(g^2) - r)                     # lerp; a vector's rows are its elements
     c = c + decay * (colmean(g^2) - c)
     s = r / max(mean(r), Epsilon1)                         # per row; mean(r) over each matrix's rows
-    v = if(factored, s * c, r)
-    u = g / sqrt(max(v, Epsilon1^2))
+    p = 1 / sqrt(if(factored, s, r))                       # per row: 1/sqrt(v) = p * q, v = s * c (or r)
+    q = if(factored, 1 / sqrt(c), 1)                       # per column
+    u = g * min(p * q, 1 / Epsilon1)                       # g / sqrt(max(v, Epsilon1^2)), PyTorch's g * rsqrt(...)
     w = w * (1 - LearningRate * WeightDecay) - alpha / max(1, rms(u) / ClipThreshold) * u
     """)]
 public partial struct Adafactor
