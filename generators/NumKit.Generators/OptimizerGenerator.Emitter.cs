@@ -180,6 +180,7 @@ public sealed partial class OptimizerGenerator
 
             WriteDescription();
             WriteHyperparameterAccess();
+            WriteOptionAccess();
             HyperparameterContractWriter.Write(_w, _interface, _spec.Contract ?? HyperparameterContract.None);
             WriteInitialValues();
             WritePublicKernels();
@@ -243,6 +244,10 @@ public sealed partial class OptimizerGenerator
             WriteNames("StateNames", _m.StateNames, _plan.ElementStates.Select(s => s.Name));
             WriteNames("ScalarStateNames", _m.ScalarStateNames, _plan.ScalarStates.Select(s => s.Name));
             WriteNames("HyperparameterNames", _m.HyperparameterNames, _spec.Hyperparameters.Select(h => h.Name));
+            if (_spec.Options.Count > 0)
+            {
+                WriteNames("OptionNames", _m.OptionNames, _spec.Options.Select(h => h.Name));
+            }
         }
 
         private void WriteNames(string property, string field, IEnumerable<string> names)
@@ -285,6 +290,50 @@ public sealed partial class OptimizerGenerator
 
             _w.Line("default:").Indent();
             _w.Line($"throw new global::System.ArgumentOutOfRangeException(nameof(index), index, \"{_type} has {_spec.Hyperparameters.Count} hyperparameter(s).\");");
+            _w.Unindent();
+            _w.Close();
+            _w.Close();
+            _w.Line();
+        }
+
+        // The bool options, like the float hyperparameters, so checkpoints restore a rule whole.
+        private void WriteOptionAccess()
+        {
+            if (_spec.Options.Count == 0)
+            {
+                return; // IOptimizerRule's defaults: no options
+            }
+
+            string outOfRange = $"throw new global::System.ArgumentOutOfRangeException(nameof(index), index, \"{_type} has {_spec.Options.Count} option(s).\")";
+            _w.Line($"bool {_interface}.GetOption(int index) => index switch").Open();
+            int i = 0;
+            foreach (Hyperparameter option in _spec.Options)
+            {
+                _w.Line($"{i++} => this.{option.Name},");
+            }
+
+            _w.Line($"_ => {outOfRange},");
+            _w.Close(";");
+            _w.Line();
+            _w.Line($"void {_interface}.SetOption(int index, bool value)").Open();
+            _w.Line("switch (index)").Open();
+            i = 0;
+            foreach (Hyperparameter option in _spec.Options)
+            {
+                _w.Line($"case {i++}:").Indent();
+                _w.Line(option.CanSet
+                    ? $"this.{option.Name} = value;"
+                    : $"throw new global::System.NotSupportedException(\"{_type}.{option.Name} has no public setter.\");");
+                if (option.CanSet)
+                {
+                    _w.Line("break;");
+                }
+
+                _w.Unindent();
+            }
+
+            _w.Line("default:").Indent();
+            _w.Line(outOfRange + ";");
             _w.Unindent();
             _w.Close();
             _w.Close();

@@ -45,6 +45,11 @@ public sealed partial class OptimizerGenerator
             .Where(m => m.IsHyperparameter && !m.IsCondition)
             .Select(m => new Hyperparameter(m.Name, HasPublicSetter(type, m.Name)))
             .ToEquatableArray();
+        // The bool ones (Prodigy's DecoupleWeightDecay): IOptimizerRule's Get/SetOption, so checkpoints carry them too.
+        EquatableArray<Hyperparameter> options = members
+            .Where(m => m.IsHyperparameter && m.IsCondition)
+            .Select(m => new Hyperparameter(m.Name, HasPublicSetter(type, m.Name)))
+            .ToEquatableArray();
         HyperparameterContract contract = HyperparameterContract.None;
         if (dialect == Dialect.Optimizer)
         {
@@ -89,7 +94,8 @@ public sealed partial class OptimizerGenerator
             // Only where a generated half can be declared at all (a partial, non-generic struct in partial types).
             NeedsConstructor(type) && diagnostics.All(d => d.Kind is not (ProblemKind.NotPartialStruct or ProblemKind.UnsupportedDeclaration)),
             type.MemberNames.OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray(),
-            contract);
+            contract,
+            options);
         return new RuleSpec(host, dialect, generate ? plan : null, diagnostics.ToEquatableArray());
     }
 

@@ -57,6 +57,18 @@ public interface IOptimizerRule<TSelf>
     /// <summary>Sets the hyperparameter at <paramref name="index"/> of <see cref="HyperparameterNames"/>.</summary>
     void SetHyperparameter(int index, float value);
 
+    /// <summary>
+    /// The rule's on/off options (the struct's public bool properties, such as Prodigy's <c>DecoupleWeightDecay</c>),
+    /// in declaration order. Checkpoints carry them with the hyperparameters. None unless the rule declares some.
+    /// </summary>
+    static virtual IReadOnlyList<string> OptionNames => Array.Empty<string>();
+
+    /// <summary>Reads the option at <paramref name="index"/> of <see cref="OptionNames"/>.</summary>
+    bool GetOption(int index) => throw new ArgumentOutOfRangeException(nameof(index), index, "This rule has no options.");
+
+    /// <summary>Sets the option at <paramref name="index"/> of <see cref="OptionNames"/>.</summary>
+    void SetOption(int index, bool value) => throw new ArgumentOutOfRangeException(nameof(index), index, "This rule has no options.");
+
     /// <summary>The value per-element state <paramref name="index"/> starts from (0 unless declared with <c>init</c>).</summary>
     double InitialState(int index);
 

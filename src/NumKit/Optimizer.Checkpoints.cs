@@ -104,6 +104,19 @@ public partial class Optimizer<TRule, T>
             }
         }
 
+        // The bool options (rules with options only): their names, then each group's values.
+        if (TRule.OptionNames.Count > 0)
+        {
+            CheckpointFormat.WriteNames(writer, TRule.OptionNames);
+            for (int group = 0; group < _plan.Count; group++)
+            {
+                for (int o = 0; o < TRule.OptionNames.Count; o++)
+                {
+                    writer.Write(_plan.Groups[group].Rule.GetOption(o));
+                }
+            }
+        }
+
         writer.Flush();
         CheckpointFormat.WriteChecksum(writer, hashed.Hash);
         writer.Flush();
@@ -257,6 +270,11 @@ public partial class Optimizer<TRule, T>
             }
         }
 
+        if (version >= CheckpointFormat.FirstVersionWithOptions && TRule.OptionNames.Count > 0)
+        {
+            ReadOptions(reader, staged); // before version 3 options were not saved: the optimizer's own stay
+        }
+
         ulong computed = hashed.Hash;
         ulong stored = CheckpointFormat.ReadChecksum(reader);
         if (computed != stored)
@@ -265,6 +283,37 @@ public partial class Optimizer<TRule, T>
         }
 
         return staged;
+    }
+
+    private static void ReadOptions(BinaryReader reader, Staged staged)
+    {
+        RequireSameNames(CheckpointFormat.ReadNames(reader, "options"), TRule.OptionNames, "options");
+        for (int group = 0; group < staged.Rules.Length; group++)
+        {
+            TRule rule = staged.Rules[group];
+            for (int o = 0; o < TRule.OptionNames.Count; o++)
+            {
+                byte saved = reader.ReadByte();
+                if (saved > 1)
+                {
+                    throw CheckpointFormat.Corrupt($"option {TRule.OptionNames[o]} of group {group} is the byte {saved}, not a bool");
+                }
+
+                if (rule.GetOption(o) != (saved == 1))
+                {
+                    try
+                    {
+                        rule.SetOption(o, saved == 1);
+                    }
+                    catch (NotSupportedException)
+                    {
+                        throw Mismatch($"its group {group} has {TRule.OptionNames[o]} = {saved == 1}, and this optimizer's rule has {!(saved == 1)} with no setter");
+                    }
+                }
+            }
+
+            staged.Rules[group] = rule;
+        }
     }
 
     private void ReadGroups(BinaryReader reader, int[] ourIndex, Staged staged)

@@ -42,6 +42,9 @@ internal sealed class MemberNames
         StepStoredCore = Fresh("StepStoredCore");
         SweepStored = Fresh("SweepStored");
 
+        // The names of the rule's bool options: claimed last, and only read by rules that have options.
+        OptionNames = Fresh("s_optionNames");
+
         // Type parameters need only differ from the struct's name (CS0694) and the methods': locals already avoid
         // T, TVector and V (Identifiers), and are told the renamed ones (PlanNames).
         var typeParameterTaken = new HashSet<string> { host.TypeName, UpdateCore, StepPacked, Sweep, PerStep };
@@ -54,6 +57,9 @@ internal sealed class MemberNames
         TG = FreshAmong(typeParameterTaken, "TG");
         TS = FreshAmong(typeParameterTaken, "TS");
     }
+
+    /// <summary>The field holding the names of the rule's bool options (written only when it has some).</summary>
+    public string OptionNames { get; }
 
     /// <summary>The kernel over stored spans: per-step values once, then each run the runtime hands out.</summary>
     public string StepStoredCore { get; }

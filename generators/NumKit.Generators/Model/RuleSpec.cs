@@ -24,7 +24,8 @@ internal sealed record RuleHost(
     EquatableArray<Hyperparameter> Hyperparameters,
     bool NeedsConstructor,
     EquatableArray<string> MemberNames,
-    HyperparameterContract? Contract = null);
+    HyperparameterContract? Contract = null,
+    EquatableArray<Hyperparameter> Options = default);
 
 /// <summary>A public float property of the rule, and whether it can be set.</summary>
 internal sealed record Hyperparameter(string Name, bool CanSet);

@@ -12,15 +12,17 @@ namespace NumKit.Checkpoints;
 /// <see cref="BinaryWriter"/> and <see cref="BinaryReader"/>): header, bounded strings, value arrays.
 /// </summary>
 /// <remarks>
-/// Optimizer checkpoints, version 2, in order: the magic bytes "NKOPT\r\n\x1A"; int32 version; string rule type; byte
+/// Optimizer checkpoints, version 3, in order: the magic bytes "NKOPT\r\n\x1A"; int32 version; string rule type; byte
 /// element size (4 float, 8 double); int32 step count; int32 skipped steps; the hyperparameter,
 /// state and scalar-state names (int32 count, strings); how each state buffer is stored, in state
 /// order (int32 count, strings such as "float32"); the tensors (int32 count; per tensor: name,
 /// int32 rank, int32 dimensions); the groups (int32 count; per group: int32 member count, int32
 /// tensor indexes, float hyperparameters, double scalar state); the state values, buffer by buffer
-/// and within a buffer tensor by tensor, each in its storage's bytes; and an uint64 FNV-1a hash of
-/// every byte before it. Version 1 is the same without the storage names: every buffer is stored as
-/// the element type; it is still read.
+/// and within a buffer tensor by tensor, each in its storage's bytes; the sections only some optimizers
+/// have (a 16-bit parameters' master copy or compensation, per-row and per-column state, then the rule's
+/// bool options: names, and per group one byte each); and an uint64 FNV-1a hash of every byte before it.
+/// Version 2 is the same without the options (a rule's options are then left as they are); version 1
+/// also without the storage names: every buffer is stored as the element type. Both are still read.
 /// Parameter files, version 1: "NKPAR\r\n\x1A"; int32 version; byte element size; the tensors as
 /// above; every value in layout order; the hash. Mini-batch checkpoints, version 1: "NKBAT\r\n\x1A";
 /// int32 version; int32 m; int32 batch size; bool shuffle; uint64 seed; bool drop-last; int32 epoch
@@ -29,10 +31,13 @@ namespace NumKit.Checkpoints;
 internal static class CheckpointFormat
 {
     /// <summary>The optimizer checkpoint version written; versions 1 to this are read.</summary>
-    public const int OptimizerVersion = 2;
+    public const int OptimizerVersion = 3;
 
     /// <summary>The first optimizer checkpoint version that records each state buffer's storage.</summary>
     public const int FirstVersionWithStorage = 2;
+
+    /// <summary>The first optimizer checkpoint version that records a rule's bool options.</summary>
+    public const int FirstVersionWithOptions = 3;
 
     /// <summary>The parameter file version written and read.</summary>
     public const int ParametersVersion = 1;

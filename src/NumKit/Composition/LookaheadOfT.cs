@@ -87,6 +87,18 @@ public struct Lookahead<TInner> : IOptimizerRule<Lookahead<TInner>>
     static StateStorage IOptimizerRule<Lookahead<TInner>>.DefaultStateStorage(int index)
         => index < TInner.StateNames.Count ? TInner.DefaultStateStorage(index) : StateStorage.Float32;
 
+    // The inner rule's options are Lookahead's (it has none of its own), so checkpoints restore them too.
+    static IReadOnlyList<string> IOptimizerRule<Lookahead<TInner>>.OptionNames => TInner.OptionNames;
+
+    readonly bool IOptimizerRule<Lookahead<TInner>>.GetOption(int index) => Inner.GetOption(index);
+
+    void IOptimizerRule<Lookahead<TInner>>.SetOption(int index, bool value)
+    {
+        TInner rule = Inner;
+        rule.SetOption(index, value);
+        Inner = rule;
+    }
+
     readonly float IOptimizerRule<Lookahead<TInner>>.GetHyperparameter(int index)
     {
         int inner = TInner.HyperparameterNames.Count;

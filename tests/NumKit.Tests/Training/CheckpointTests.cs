@@ -234,9 +234,9 @@ public class CheckpointTests
     public void An_unknown_version_or_a_stream_that_is_no_checkpoint_is_refused()
     {
         byte[] checkpoint = AdamWCheckpoint();
-        checkpoint[8] = 3; // the int32 after the 8 magic bytes
+        checkpoint[8] = 4; // the int32 after the 8 magic bytes
         var optimizer = new Optimizer<AdamW>(new AdamW(), s_layout);
-        Assert.Contains("format version 3; this NumKit reads versions 1 to 2", Assert.Throws<InvalidDataException>(() => optimizer.LoadCheckpoint(new MemoryStream(checkpoint))).Message);
+        Assert.Contains("format version 4; this NumKit reads versions 1 to 3", Assert.Throws<InvalidDataException>(() => optimizer.LoadCheckpoint(new MemoryStream(checkpoint))).Message);
         byte[] text = System.Text.Encoding.UTF8.GetBytes("{ \"lr\": 0.001, \"state\": [] }");
         Assert.Contains("not a NumKit optimizer checkpoint", Assert.Throws<InvalidDataException>(() => optimizer.LoadCheckpoint(new MemoryStream(text))).Message);
     }
@@ -254,7 +254,7 @@ public class CheckpointTests
     {
         byte[] checkpoint = Save(new Optimizer<Sgd>(new Sgd(), 2));
         Assert.Equal("NKOPT\r\n\u001A"u8.ToArray(), checkpoint[..8]);
-        Assert.Equal(2, BitConverter.ToInt32(checkpoint, 8));
+        Assert.Equal(3, BitConverter.ToInt32(checkpoint, 8));
     }
 
     [Fact]
