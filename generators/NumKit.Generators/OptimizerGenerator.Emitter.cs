@@ -260,71 +260,42 @@ public sealed partial class OptimizerGenerator
         }
 
         private void WriteHyperparameterAccess()
-        {
-            _w.Line($"float {_interface}.GetHyperparameter(int index) => index switch").Open();
-            int i = 0;
-            foreach (Hyperparameter hyperparameter in _spec.Hyperparameters)
-            {
-                _w.Line($"{i++} => this.{hyperparameter.Name},");
-            }
+            => WriteAccessors("float", "Hyperparameter", "hyperparameter(s)", _spec.Hyperparameters);
 
-            _w.Line($"_ => throw new global::System.ArgumentOutOfRangeException(nameof(index), index, \"{_type} has {_spec.Hyperparameters.Count} hyperparameter(s).\"),");
-            _w.Close(";");
-            _w.Line();
-            _w.Line($"void {_interface}.SetHyperparameter(int index, float value)").Open();
-            _w.Line("switch (index)").Open();
-            i = 0;
-            foreach (Hyperparameter hyperparameter in _spec.Hyperparameters)
-            {
-                _w.Line($"case {i++}:").Indent();
-                _w.Line(hyperparameter.CanSet
-                    ? $"this.{hyperparameter.Name} = value;"
-                    : $"throw new global::System.NotSupportedException(\"{_type}.{hyperparameter.Name} has no public setter.\");");
-                if (hyperparameter.CanSet)
-                {
-                    _w.Line("break;");
-                }
-
-                _w.Unindent();
-            }
-
-            _w.Line("default:").Indent();
-            _w.Line($"throw new global::System.ArgumentOutOfRangeException(nameof(index), index, \"{_type} has {_spec.Hyperparameters.Count} hyperparameter(s).\");");
-            _w.Unindent();
-            _w.Close();
-            _w.Close();
-            _w.Line();
-        }
-
-        // The bool options, like the float hyperparameters, so checkpoints restore a rule whole.
+        // The bool options, like the float hyperparameters, so checkpoints restore a rule whole; a rule without any
+        // keeps IOptimizerRule's defaults (no options).
         private void WriteOptionAccess()
         {
-            if (_spec.Options.Count == 0)
+            if (_spec.Options.Count > 0)
             {
-                return; // IOptimizerRule's defaults: no options
+                WriteAccessors("bool", "Option", "option(s)", _spec.Options);
             }
+        }
 
-            string outOfRange = $"throw new global::System.ArgumentOutOfRangeException(nameof(index), index, \"{_type} has {_spec.Options.Count} option(s).\")";
-            _w.Line($"bool {_interface}.GetOption(int index) => index switch").Open();
+        // "T IOptimizerRule<R>.GetX(int index)" and "void IOptimizerRule<R>.SetX(int index, T value)" over the members.
+        private void WriteAccessors(string valueType, string kind, string noun, IReadOnlyList<Hyperparameter> members)
+        {
+            string outOfRange = $"throw new global::System.ArgumentOutOfRangeException(nameof(index), index, \"{_type} has {members.Count} {noun}.\")";
+            _w.Line($"{valueType} {_interface}.Get{kind}(int index) => index switch").Open();
             int i = 0;
-            foreach (Hyperparameter option in _spec.Options)
+            foreach (Hyperparameter member in members)
             {
-                _w.Line($"{i++} => this.{option.Name},");
+                _w.Line($"{i++} => this.{member.Name},");
             }
 
             _w.Line($"_ => {outOfRange},");
             _w.Close(";");
             _w.Line();
-            _w.Line($"void {_interface}.SetOption(int index, bool value)").Open();
+            _w.Line($"void {_interface}.Set{kind}(int index, {valueType} value)").Open();
             _w.Line("switch (index)").Open();
             i = 0;
-            foreach (Hyperparameter option in _spec.Options)
+            foreach (Hyperparameter member in members)
             {
                 _w.Line($"case {i++}:").Indent();
-                _w.Line(option.CanSet
-                    ? $"this.{option.Name} = value;"
-                    : $"throw new global::System.NotSupportedException(\"{_type}.{option.Name} has no public setter.\");");
-                if (option.CanSet)
+                _w.Line(member.CanSet
+                    ? $"this.{member.Name} = value;"
+                    : $"throw new global::System.NotSupportedException(\"{_type}.{member.Name} has no public setter.\");");
+                if (member.CanSet)
                 {
                     _w.Line("break;");
                 }
