@@ -119,24 +119,7 @@ internal static class Blockwise8Bit
     /// kept in the sign of the block's absmax (negative: signed map), so it costs no extra byte.
     /// </summary>
     public static void QuantizeAdaptive(ReadOnlySpan<float> values, Span<byte> codes, Span<float> absmax)
-    {
-        for (int block = 0, start = 0; start < values.Length; block++, start += BlockSize)
-        {
-            int length = Math.Min(BlockSize, values.Length - start);
-            ReadOnlySpan<float> blockValues = values.Slice(start, length);
-            Span<byte> blockCodes = codes.Slice(start, length);
-            (float max, bool signed) = MaxMagnitudeAndSign(blockValues);
-            DynamicQuantizationMap map = signed ? DynamicQuantizationMap.Signed : DynamicQuantizationMap.Unsigned;
-            absmax[block] = signed ? -max : max;
-            if (max == 0f)
-            {
-                blockCodes.Fill(map.Encode(0f));
-                continue;
-            }
-
-            BlockwiseCodec.Encode(blockValues, max, blockCodes, map);
-        }
-    }
+        => QuantizeBlocks(values, codes, absmax, stochastic: false, key: 0, firstIndex: 0);
 
     /// <summary>
     /// Quantizes as <see cref="QuantizeAdaptive"/>, rounding each scaled value stochastically between the two codes
@@ -145,6 +128,10 @@ internal static class Blockwise8Bit
     /// code exactly, so the absmax survives as it does when rounding to nearest.
     /// </summary>
     public static void QuantizeAdaptiveStochastic(ReadOnlySpan<float> values, Span<byte> codes, Span<float> absmax, uint key, int firstIndex)
+        => QuantizeBlocks(values, codes, absmax, stochastic: true, key, firstIndex);
+
+    // Both roundings: the block's map and absmax are chosen the same way; only the encoding of its values differs.
+    private static void QuantizeBlocks(ReadOnlySpan<float> values, Span<byte> codes, Span<float> absmax, bool stochastic, uint key, int firstIndex)
     {
         for (int block = 0, start = 0; start < values.Length; block++, start += BlockSize)
         {
@@ -157,10 +144,15 @@ internal static class Blockwise8Bit
             if (max == 0f)
             {
                 blockCodes.Fill(map.Encode(0f));
-                continue;
             }
-
-            BlockwiseCodec.EncodeStochastic(blockValues, max, blockCodes, map, key, firstIndex + start);
+            else if (stochastic)
+            {
+                BlockwiseCodec.EncodeStochastic(blockValues, max, blockCodes, map, key, firstIndex + start);
+            }
+            else
+            {
+                BlockwiseCodec.Encode(blockValues, max, blockCodes, map);
+            }
         }
     }
 
