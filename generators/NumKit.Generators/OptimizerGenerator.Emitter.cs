@@ -125,9 +125,9 @@ public sealed partial class OptimizerGenerator
             // The raw kernels' parameters read as C#: camelCase of the state's name (mu_product -> muProduct, V -> v).
             // The raw kernels' own parameters (pass, scalarState, group…) are taken too.
             var taken = new HashSet<string> { "rule", "t", Language.Parameter, Language.Gradient, "pass", "scalarState", "group", "shape", "scratch", "state", "stateStride" };
-            foreach (StateSlot state in plan.ElementStates.Concat(plan.ScalarStates))
+            foreach (string state in plan.ElementStates.Concat(plan.ScalarStates).Select(s => s.Name).Concat(plan.RowStates.Concat(plan.ColumnStates).Select(s => s.Name)))
             {
-                _publicNames[state.Name] = PublicParameterName(state.Name, taken);
+                _publicNames[state] = PublicParameterName(state, taken);
             }
         }
 
@@ -345,7 +345,8 @@ public sealed partial class OptimizerGenerator
 
             if (_plan.ReducesMatrices)
             {
-                return; // a kernel over rows and columns needs each tensor's shape: Optimizer<TRule> steps it (README, "Rows, columns and rank")
+                WriteMatrixPublicKernels(); // it needs the tensor's shape and the caller's scratch
+                return;
             }
 
             foreach (string precision in new[] { "float", "double" })

@@ -33,6 +33,7 @@ public sealed partial class OptimizerGenerator
         private void WriteMatrixPasses()
         {
             WriteMatrixPassMembers();
+            WriteMatrixUpdateShaped();
             WriteMatrixPassCore();
             foreach (PassPlan pass in _plan.Passes)
             {
@@ -56,6 +57,206 @@ public sealed partial class OptimizerGenerator
             _w.Indent().Line(TConstraint).Unindent();
             _w.Open();
             _w.Line($"throw new global::System.NotSupportedException(\"{_type} reduces rows or columns, so it needs each tensor's shape: step it with Optimizer<{_type}> over a ParameterLayout.\");");
+            _w.Close();
+            _w.Line();
+        }
+
+        private string? _matrixUpdateCore;
+        private string? _matrixScratchLength;
+
+        // The shape-taking raw kernel's generic core, and the scratch it needs for a shape.
+        private string MatrixUpdateCore => _matrixUpdateCore ??= _names.Fresh("UpdateMatrixCore");
+
+        private string MatrixScratchLength => _matrixScratchLength ??= _names.Fresh("MatrixScratchLength");
+
+        // The caller's per-row state spans, then per-column ones: (equation name, public name, core identifier, column).
+        private IEnumerable<(string Name, string Public, string Id, bool Column)> LineStates
+            => _plan.RowStates.Select(s => (s.Name, false)).Concat(_plan.ColumnStates.Select(s => (s.Name, true)))
+                .Select(s => (s.Name, PublicName(s.Name), _names.Of(s.Name), s.Item2));
+
+        // The public raw kernel of a rule over rows and columns: one call per tensor with its shape, its per-row and
+        // per-column state and the caller's scratch (ScratchLength doubles), as Optimizer<TRule> steps it on one thread.
+        private void WriteMatrixPublicKernels()
+        {
+            _w.Line("/// <summary>");
+            _w.Line($"/// How many doubles of scratch <c>Update</c> needs for a tensor of dimensions <paramref name=\"shape\"/> (the same for float and");
+            _w.Line("/// double): the values between passes, the reductions' partials and the per-row and per-column values.");
+            _w.Line("/// </summary>");
+            _w.Line($"/// <exception cref=\"global::System.ArgumentException\">A dimension is negative{(_plan.ReadsRank ? string.Empty : ", the rank is below 2")}, or the tensor is too large.</exception>");
+            _w.Line($"public static int ScratchLength(global::System.ReadOnlySpan<int> shape) => {MatrixScratchLength}({ShapeOf}(shape));");
+            _w.Line();
+            _w.Line($"private static int {MatrixScratchLength}({Kernels}.MatrixShape shape)");
+            _w.Indent().Line($"=> {MatrixLanes}.ScratchLength(shape, {TensorValueCount}, {ReductionCount}, {_plan.RowValues.Count}, {_plan.ColumnValues.Count}, {ColumnAccumulationCount});").Unindent();
+            _w.Line();
+            foreach (string precision in new[] { "float", "double" })
+            {
+                _w.Line("/// <summary>");
+                _w.Line($"/// Applies step <paramref name=\"t\"/> of {_type} to one tensor of dimensions <paramref name=\"shape\"/> in {_plan.Passes.Count} passes over");
+                _w.Line("/// memory (its reductions run over this tensor, its rows and its columns: call once per tensor), on the calling");
+                _w.Line("/// thread, with the widest vectors this machine has; allocates nothing. The same bits as Optimizer&lt;TRule&gt;.");
+                _w.Line("/// </summary>");
+                WriteEquationsRemarks();
+                _w.Line("/// <param name=\"rule\">The hyperparameters.</param>");
+                _w.Line("/// <param name=\"t\">The step number: 1 on the first step.</param>");
+                _w.Line(_plan.ReadsRank
+                    ? "/// <param name=\"shape\">The tensor's dimensions: a batch of matrices over its last two (rows, then contiguous columns); rank 0 or 1 is one column.</param>"
+                    : "/// <param name=\"shape\">The tensor's dimensions, rank 2 or more: a batch of matrices over its last two (rows, then contiguous columns).</param>");
+                _w.Line("/// <param name=\"w\">The parameters, updated in place.</param>");
+                _w.Line("/// <param name=\"g\">The gradients, one per parameter.</param>");
+                foreach (StateSlot state in _plan.ElementStates)
+                {
+                    _w.Line($"/// <param name=\"{PublicName(state.Name).TrimStart('@')}\">State <c>{Xml(state.Name)}</c> of the equations, one value per parameter, updated in place.</param>");
+                }
+
+                foreach (StateSlot state in _plan.ScalarStates)
+                {
+                    _w.Line($"/// <param name=\"{PublicName(state.Name).TrimStart('@')}\">Per-step state <c>{Xml(state.Name)}</c> of the equations, updated in place.</param>");
+                }
+
+                foreach ((string name, string publicName, string _, bool column) in LineStates)
+                {
+                    string each = column ? "column" : "row";
+                    _w.Line($"/// <param name=\"{publicName.TrimStart('@')}\">Per-{each} state <c>{Xml(name)}</c> of the equations, one value per {each} of each matrix (0 before the first step), updated in place.</param>");
+                }
+
+                _w.Line("/// <param name=\"scratch\">Working memory, overwritten: at least <see cref=\"ScratchLength\"/>(shape) doubles; nothing is kept in it between calls.</param>");
+                _w.Line("/// <exception cref=\"global::System.ArgumentException\">The shape is not a tensor's, a span's length is not what the shape needs, the scratch is shorter than <see cref=\"ScratchLength\"/>, or two spans overlap; nothing is written.</exception>");
+                _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"t\"/> is less than 1; nothing is written.</exception>");
+                var parameters = new List<string> { $"in {_type} rule", "int t", "global::System.ReadOnlySpan<int> shape", $"global::System.Span<{precision}> w", $"global::System.ReadOnlySpan<{precision}> g" };
+                parameters.AddRange(_plan.ElementStates.Select(s => $"global::System.Span<{precision}> {PublicName(s.Name)}"));
+                parameters.AddRange(_plan.ScalarStates.Select(s => $"ref double {PublicName(s.Name)}"));
+                parameters.AddRange(LineStates.Select(s => $"global::System.Span<{precision}> {s.Public}"));
+                parameters.Add("global::System.Span<double> scratch");
+                var arguments = new List<string> { "in rule", "t", "shape", "w", "g" };
+                arguments.AddRange(_plan.ElementStates.Select(s => PublicName(s.Name)));
+                arguments.AddRange(_plan.ScalarStates.Select(s => "ref " + PublicName(s.Name)));
+                arguments.AddRange(LineStates.Select(s => s.Public));
+                arguments.Add("scratch");
+                _w.Line($"public static void Update({string.Join(", ", parameters)})");
+                _w.Indent().Line($"=> {MatrixUpdateCore}({string.Join(", ", arguments)});").Unindent();
+                _w.Line();
+            }
+        }
+
+        private void WriteMatrixUpdateShaped()
+        {
+            var parameters = new List<string> { $"in {_type} rule", "int t", "global::System.ReadOnlySpan<int> dimensions" };
+            parameters.AddRange(SpanParameters(_t));
+            parameters.AddRange(_plan.ScalarStates.Select(s => $"ref double {Id(s)}"));
+            parameters.AddRange(LineStates.Select(s => $"global::System.Span<{_t}> {s.Id}"));
+            string scratch = _names.Fresh("scratch");
+            parameters.Add($"global::System.Span<double> {scratch}");
+            string scalars = _names.Fresh("scalars");
+            string values = _names.Fresh("tensorValues");
+            string partials = _names.Fresh("partials");
+            string lineValues = _names.Fresh("lineValues");
+            string rowValues = _names.Fresh("rowValues");
+            string columnValues = _names.Fresh("columnValues");
+            string columnSums = _names.Fresh("columnSums");
+            string pass = _names.Fresh("pass");
+            string blocks = _names.Fresh("blocks");
+            string rowCount = _names.Fresh("rowCount");
+            string columnCount = _names.Fresh("columnCount");
+            string stride = _names.Fresh("stride");
+            _w.Line("/// <summary>The shape-taking kernel for either precision, over one tensor on one thread: checks, then each pass over its blocks of rows and the values after it, as Optimizer&lt;TRule&gt; runs them.</summary>");
+            _w.Line(AggressiveOptimization);
+            _w.Line($"private static void {MatrixUpdateCore}<{_t}>({string.Join(", ", parameters)})");
+            _w.Indent().Line(TConstraint).Unindent();
+            _w.Open();
+            _w.Line("// Refuse bad arguments before anything is written.");
+            _w.Line($"{Kernels}.KernelGuard.RequireStep(t);");
+            _w.Line($"{Kernels}.MatrixShape shape = {ShapeOf}(dimensions);");
+            _w.Line($"int {blocks} = {MatrixLanes}.BlockCount(shape);");
+            _w.Line($"{MatrixLanes}.RequireBlocks(shape, w.Length, 0, {blocks});");
+            foreach ((string name, string id) in _spans.Skip(1))
+            {
+                _w.Line($"{Kernels}.KernelGuard.RequireLength({id}.Length, w.Length, \"{PublicName(name).TrimStart('@')}\");");
+            }
+
+            foreach ((string _, string publicName, string id, bool column) in LineStates)
+            {
+                _w.Line($"{MatrixLanes}.RequireLineState({id}.Length, shape, column: {(column ? "true" : "false")}, \"{publicName.TrimStart('@')}\");");
+            }
+
+            _w.Line($"{MatrixLanes}.RequireScratch({scratch}.Length, {MatrixScratchLength}(shape), \"scratch\");");
+            WriteOverlapChecks();
+            var all = _spans.Select((s, i) => (Id: s.Identifier, Public: SpanName(i))).Concat(LineStates.Select(s => (Id: s.Id, Public: s.Public.TrimStart('@')))).ToList();
+            for (int i = _spans.Count; i < all.Count; i++)
+            {
+                for (int j = 0; j < i; j++)
+                {
+                    _w.Line($"{Kernels}.KernelGuard.RequireDisjoint<{_t}>({all[j].Id}, {all[i].Id}, \"{all[j].Public}\", \"{all[i].Public}\");");
+                }
+            }
+
+            foreach ((string id, string publicName) in all)
+            {
+                _w.Line($"{Kernels}.KernelGuard.RequireDisjoint<{_t}>({id}, {Marshal}.Cast<double, {_t}>({scratch}), \"{publicName}\", \"scratch\");");
+            }
+
+            _w.Line();
+            if (_plan.ScalarStates.Count > 0)
+            {
+                _w.Line($"global::System.Span<double> {scalars} = stackalloc double[{_plan.ScalarStates.Count}];");
+                for (int i = 0; i < _plan.ScalarStates.Count; i++)
+                {
+                    _w.Line($"{scalars}[{i}] = {Id(_plan.ScalarStates[i])};");
+                }
+            }
+            else
+            {
+                _w.Line($"global::System.Span<double> {scalars} = default;");
+            }
+
+            _w.Line($"if (w.Length > 0) // an empty tensor's state is left as it is, as Optimizer<TRule> leaves it").Open();
+            _w.Line("// The scratch: the values between passes, the partials, then the per-row, per-column values and the column sums.");
+            _w.Line($"int {rowCount} = (int)shape.RowValues;");
+            _w.Line($"int {columnCount} = (int)shape.ColumnValues;");
+            _w.Line($"int {stride} = {MatrixLanes}.PartialStride(shape);");
+            _w.Line($"global::System.Span<double> {values} = {scratch}.Slice(0, {TensorValueCount});");
+            _w.Line($"global::System.Span<double> {partials} = {scratch}.Slice({TensorValueCount}, {ReductionCount} * {stride});");
+            _w.Line($"global::System.Span<{_t}> {lineValues} = {Marshal}.Cast<double, {_t}>({scratch}.Slice({TensorValueCount} + ({ReductionCount} * {stride})));");
+            _w.Line($"global::System.Span<{_t}> {rowValues} = {lineValues}.Slice(0, {_plan.RowValues.Count} * {rowCount});");
+            _w.Line($"global::System.Span<{_t}> {columnValues} = {lineValues}.Slice({_plan.RowValues.Count} * {rowCount}, {_plan.ColumnValues.Count} * {columnCount});");
+            _w.Line($"global::System.Span<{_t}> {columnSums} = {lineValues}.Slice(({_plan.RowValues.Count} * {rowCount}) + ({_plan.ColumnValues.Count} * {columnCount}), {ColumnAccumulationCount} * shape.Columns);");
+            foreach ((string name, string _, string id, bool column) in LineStates)
+            {
+                int slot = SlotOf(column, new MatrixValueSlot(-1, name, 0));
+                string count = column ? columnCount : rowCount;
+                _w.Line($"{id}.CopyTo({(column ? columnValues : rowValues)}.Slice({slot} * {count}, {count})); // {name}");
+            }
+
+            _w.Line();
+            var passArguments = new List<string> { "in rule", "t", "shape", "0", blocks };
+            passArguments.AddRange(SpanArguments());
+            passArguments.AddRange(new[] { scalars, values, rowValues, columnValues, columnSums, partials });
+            foreach (PassPlan p in _plan.Passes)
+            {
+                _w.Line($"{PassName(p)}({string.Join(", ", passArguments)});");
+                _w.Line($"{_m.Finish}({p.Number}, in rule, t, shape, {scalars}, {partials}, {values}, {rowValues}, {columnValues});");
+            }
+
+            _w.Line();
+            foreach ((string name, string _, string id, bool column) in LineStates)
+            {
+                IReadOnlyList<ScalarStateWrite> states = column ? _plan.ColumnStates : _plan.RowStates;
+                int version = states.First(s => s.Name == name).FinalVersion;
+                int slot = SlotOf(column, new MatrixValueSlot(-1, name, version));
+                string count = column ? columnCount : rowCount;
+                _w.Line($"{(column ? columnValues : rowValues)}.Slice({slot} * {count}, {count}).CopyTo({id}); // {name}");
+            }
+
+            _w.Close();
+            if (_plan.ScalarStates.Count > 0)
+            {
+                _w.Line();
+                _w.Line($"{_m.FinishStep}(in rule, t, {scalars});");
+                for (int i = 0; i < _plan.ScalarStates.Count; i++)
+                {
+                    _w.Line($"{Id(_plan.ScalarStates[i])} = {scalars}[{i}];");
+                }
+            }
+
             _w.Close();
             _w.Line();
         }

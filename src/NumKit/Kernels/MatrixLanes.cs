@@ -72,6 +72,54 @@ public static class MatrixLanes
         }
     }
 
+    /// <summary>
+    /// Refuses per-row (<paramref name="column"/> false) or per-column state <paramref name="name"/> of a raw kernel's
+    /// caller that does not hold exactly one value per row (column) of each matrix of <paramref name="shape"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not the shape's; nothing is written.</exception>
+    public static void RequireLineState(int length, MatrixShape shape, bool column, string name)
+    {
+        long expected = column ? shape.ColumnValues : shape.RowValues;
+        if (length != expected)
+        {
+            string each = column ? "column" : "row";
+            throw new ArgumentException(
+                $"Per-{each} state '{name}' holds {length} value(s); a tensor of {shape.Batches} matrices of {shape.Rows} row(s) and {shape.Columns} column(s) "
+                + $"needs one per {each} of each matrix: {expected}. Nothing was written.",
+                name);
+        }
+    }
+
+    /// <summary>Refuses a raw kernel's scratch of <paramref name="length"/> doubles where the rule's <c>ScratchLength(shape)</c> is <paramref name="required"/>.</summary>
+    /// <exception cref="ArgumentException">The scratch is too short; nothing is written.</exception>
+    public static void RequireScratch(int length, int required, string name)
+    {
+        if (length < required)
+        {
+            throw new ArgumentException(
+                $"'{name}' holds {length} double(s); a tensor of this shape needs at least {required} (the rule's ScratchLength(shape)). Nothing was written.",
+                name);
+        }
+    }
+
+    /// <summary>
+    /// The doubles of scratch a rule's shape-taking raw kernel needs for a tensor of shape <paramref name="shape"/>: its
+    /// per-tensor values, its reductions' partials, then its per-row values, per-column values and one block's column sums
+    /// (one double each, enough for either precision).
+    /// </summary>
+    /// <exception cref="ArgumentException">The scratch would exceed the largest array.</exception>
+    public static int ScratchLength(MatrixShape shape, int tensorValues, int reductions, int rowValues, int columnValues, int columnReductions)
+    {
+        long length = tensorValues + ((long)reductions * PartialStride(shape))
+            + (rowValues * shape.RowValues) + (columnValues * shape.ColumnValues) + ((long)columnReductions * shape.Columns);
+        if (length > Array.MaxLength)
+        {
+            throw new ArgumentException($"A tensor of {shape.Batches} matrices of {shape.Rows} × {shape.Columns} needs {length} doubles of scratch: more than one span holds.", "shape");
+        }
+
+        return (int)length;
+    }
+
     /// <summary>Adds the block <paramref name="x"/> of adjacent columns from <paramref name="column"/> to their sums in <paramref name="sums"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddColumns<T, TVector, V>(ref T sums, nuint column, TVector x)
