@@ -906,27 +906,31 @@ public sealed partial class OptimizerGenerator
 
         private void WritePerStepStruct()
         {
-            if (_plan.Hoisted.Count == 0)
+            if (_plan.Hoisted.Count > 0)
             {
-                return;
+                WriteHoistedStruct("The per-step values the loop reads, computed once per step.", _m.PerStep, _plan.Hoisted, _names);
             }
+        }
 
-            _w.Line("/// <summary>The per-step values the loop reads, computed once per step.</summary>");
-            _w.Line($"private readonly struct {_m.PerStep}<{_t}>");
+        // A readonly struct of hoisted values (per step, or per pass and tensor), with a constructor taking each.
+        private void WriteHoistedStruct(string summary, string name, IReadOnlyList<HoistedValue> hoisted, PlanNames names)
+        {
+            _w.Line($"/// <summary>{summary}</summary>");
+            _w.Line($"private readonly struct {name}<{_t}>");
             _w.Indent().Line(TConstraint).Unindent();
             _w.Open();
-            for (int i = 0; i < _plan.Hoisted.Count; i++)
+            for (int i = 0; i < hoisted.Count; i++)
             {
-                _w.Line($"/// <summary><c>{Xml(_plan.Hoisted[i].Equation)}</c></summary>");
-                _w.Line($"public readonly {(_plan.Hoisted[i].IsCondition ? "bool" : _t)} {_names.Hoisted(i)};");
+                _w.Line($"/// <summary><c>{Xml(hoisted[i].Equation)}</c></summary>");
+                _w.Line($"public readonly {(hoisted[i].IsCondition ? "bool" : _t)} {names.Hoisted(i)};");
                 _w.Line();
             }
 
-            string parameters = string.Join(", ", _plan.Hoisted.Select((h, i) => $"{(h.IsCondition ? "bool" : _t)} {_names.Hoisted(i)}"));
-            _w.Line($"public {_m.PerStep}({parameters})").Open();
-            for (int i = 0; i < _plan.Hoisted.Count; i++)
+            string parameters = string.Join(", ", hoisted.Select((h, i) => $"{(h.IsCondition ? "bool" : _t)} {names.Hoisted(i)}"));
+            _w.Line($"public {name}({parameters})").Open();
+            for (int i = 0; i < hoisted.Count; i++)
             {
-                _w.Line($"this.{_names.Hoisted(i)} = {_names.Hoisted(i)};");
+                _w.Line($"this.{names.Hoisted(i)} = {names.Hoisted(i)};");
             }
 
             _w.Close();

@@ -686,27 +686,11 @@ public sealed partial class OptimizerGenerator
                 return;
             }
 
-            PlanNames names = _names.InPass(pass.Number);
-            _w.Line($"/// <summary>The per-step and per-tensor values pass {pass.Number}'s loop reads, computed once per call.</summary>");
-            _w.Line($"private readonly struct {StructName(pass)}<{_t}>");
-            _w.Indent().Line(TConstraint).Unindent();
-            _w.Open();
-            for (int i = 0; i < pass.Hoisted.Count; i++)
-            {
-                _w.Line($"/// <summary><c>{Xml(pass.Hoisted[i].Equation)}</c></summary>");
-                _w.Line($"public readonly {(pass.Hoisted[i].IsCondition ? "bool" : _t)} {names.Hoisted(i)};");
-                _w.Line();
-            }
-
-            string parameters = string.Join(", ", pass.Hoisted.Select((h, i) => $"{(h.IsCondition ? "bool" : _t)} {names.Hoisted(i)}"));
-            _w.Line($"public {StructName(pass)}({parameters})").Open();
-            for (int i = 0; i < pass.Hoisted.Count; i++)
-            {
-                _w.Line($"this.{names.Hoisted(i)} = {names.Hoisted(i)};");
-            }
-
-            _w.Close();
-            _w.Close();
+            WriteHoistedStruct(
+                $"The per-step and per-tensor values pass {pass.Number}'s loop reads, computed once per call.",
+                StructName(pass),
+                pass.Hoisted,
+                _names.InPass(pass.Number));
             _w.Line();
         }
 
