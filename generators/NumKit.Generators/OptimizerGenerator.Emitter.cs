@@ -369,15 +369,7 @@ public sealed partial class OptimizerGenerator
                 _w.Line("/// <param name=\"t\">The step number: 1 on the first step.</param>");
                 _w.Line("/// <param name=\"w\">The parameters, updated in place.</param>");
                 _w.Line("/// <param name=\"g\">The gradients, one per parameter.</param>");
-                foreach (StateSlot state in _plan.ElementStates)
-                {
-                    _w.Line($"/// <param name=\"{PublicName(state.Name).TrimStart('@')}\">State <c>{Xml(state.Name)}</c> of the equations, one value per parameter, updated in place.</param>");
-                }
-
-                foreach (StateSlot state in _plan.ScalarStates)
-                {
-                    _w.Line($"/// <param name=\"{PublicName(state.Name).TrimStart('@')}\">Per-step state <c>{Xml(state.Name)}</c> of the equations, updated in place.</param>");
-                }
+                WriteStateParameterDocs();
 
                 _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length differs from <paramref name=\"w\"/>'s, or two spans overlap; nothing is written.</exception>");
                 _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"t\"/> is less than 1; nothing is written.</exception>");
@@ -902,6 +894,20 @@ public sealed partial class OptimizerGenerator
             }
 
             _w.Close();
+        }
+
+        // The raw kernel's <param> lines for the per-element and per-step state spans.
+        private void WriteStateParameterDocs()
+        {
+            foreach (StateSlot state in _plan.ElementStates)
+            {
+                _w.Line($"/// <param name=\"{PublicName(state.Name).TrimStart('@')}\">State <c>{Xml(state.Name)}</c> of the equations, one value per parameter, updated in place.</param>");
+            }
+
+            foreach (StateSlot state in _plan.ScalarStates)
+            {
+                _w.Line($"/// <param name=\"{PublicName(state.Name).TrimStart('@')}\">Per-step state <c>{Xml(state.Name)}</c> of the equations, updated in place.</param>");
+            }
         }
 
         private void WritePerStepStruct()

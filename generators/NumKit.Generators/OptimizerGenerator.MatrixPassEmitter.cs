@@ -103,15 +103,7 @@ public sealed partial class OptimizerGenerator
                     : "/// <param name=\"shape\">The tensor's dimensions, rank 2 or more: a batch of matrices over its last two (rows, then contiguous columns).</param>");
                 _w.Line("/// <param name=\"w\">The parameters, updated in place.</param>");
                 _w.Line("/// <param name=\"g\">The gradients, one per parameter.</param>");
-                foreach (StateSlot state in _plan.ElementStates)
-                {
-                    _w.Line($"/// <param name=\"{PublicName(state.Name).TrimStart('@')}\">State <c>{Xml(state.Name)}</c> of the equations, one value per parameter, updated in place.</param>");
-                }
-
-                foreach (StateSlot state in _plan.ScalarStates)
-                {
-                    _w.Line($"/// <param name=\"{PublicName(state.Name).TrimStart('@')}\">Per-step state <c>{Xml(state.Name)}</c> of the equations, updated in place.</param>");
-                }
+                WriteStateParameterDocs();
 
                 foreach ((string name, string publicName, string _, bool column) in LineStates)
                 {
