@@ -57,6 +57,17 @@ public class PathSkippingTests
                 start.ArgumentList.Add(argument);
             }
 
+            // A setting asked for is the only one: the child does not inherit this run's own DOTNET_Enable* (a suite
+            // run under DOTNET_EnableHWIntrinsic=0 would otherwise make every child scalar). Without settings the child
+            // runs as this process does, so its widest path is this process's.
+            if (environment.Length > 0)
+            {
+                foreach (string inherited in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_Enable", StringComparison.OrdinalIgnoreCase)).ToArray())
+                {
+                    start.Environment.Remove(inherited);
+                }
+            }
+
             foreach ((string name, string? value) in environment)
             {
                 if (value is not null)
