@@ -752,15 +752,7 @@ public sealed partial class OptimizerGenerator
 
             _w.Unindent();
             _w.Open();
-            for (int i = 0; i < _plan.Hoisted.Count; i++)
-            {
-                HoistedValue hoisted = _plan.Hoisted[i];
-                string name = _names.Hoisted(i);
-                string comment = name == hoisted.Equation ? string.Empty : " // " + hoisted.Equation;
-                _w.Line(hoisted.IsCondition
-                    ? $"bool {name} = perStep.{name};{comment}"
-                    : $"{_m.TVector} {name} = {_m.V}.Broadcast(perStep.{name});{comment}");
-            }
+            WriteHoistedBroadcasts(_plan.Hoisted, _names);
 
             if (_plan.Hoisted.Count > 0)
             {
@@ -907,6 +899,19 @@ public sealed partial class OptimizerGenerator
             foreach (StateSlot state in _plan.ScalarStates)
             {
                 _w.Line($"/// <param name=\"{PublicName(state.Name).TrimStart('@')}\">Per-step state <c>{Xml(state.Name)}</c> of the equations, updated in place.</param>");
+            }
+        }
+
+        // A sweep's first lines: each hoisted value read once from perStep, a number broadcast to every lane.
+        private void WriteHoistedBroadcasts(IReadOnlyList<HoistedValue> hoisted, PlanNames names)
+        {
+            for (int i = 0; i < hoisted.Count; i++)
+            {
+                string name = names.Hoisted(i);
+                string comment = name == hoisted[i].Equation ? string.Empty : " // " + hoisted[i].Equation;
+                _w.Line(hoisted[i].IsCondition
+                    ? $"bool {name} = perStep.{name};{comment}"
+                    : $"{_m.TVector} {name} = {_m.V}.Broadcast(perStep.{name});{comment}");
             }
         }
 

@@ -613,15 +613,7 @@ public sealed partial class OptimizerGenerator
             _w.Line($"private static nuint {SweepName(pass)}<{_t}, {_m.TVector}, {_m.V}>({string.Join(", ", parameters)})");
             _w.Indent().Line(TConstraint).Line(TVectorConstraint).Line(VConstraint).Unindent();
             _w.Open();
-            for (int i = 0; i < pass.Hoisted.Count; i++)
-            {
-                HoistedValue hoisted = pass.Hoisted[i];
-                string name = names.Hoisted(i);
-                string comment = name == hoisted.Equation ? string.Empty : " // " + hoisted.Equation;
-                _w.Line(hoisted.IsCondition
-                    ? $"bool {name} = perStep.{name};{comment}"
-                    : $"{_m.TVector} {name} = {_m.V}.Broadcast(perStep.{name});{comment}");
-            }
+            WriteHoistedBroadcasts(pass.Hoisted, names);
 
             for (int k = 0; k < rowSlots.Count; k++)
             {
