@@ -178,12 +178,17 @@ internal static unsafe class BFloat16Lanes
     public static Vector128<uint> RoundStochastic(Vector128<uint> bits, Vector128<uint> random)
         => QuietNaNs(bits + (random & Vector128.Create(0xFFFFu)), bits);
 
+    // Round to nearest even is bits + 0x7FFF + lsb (lsb: the lowest kept bit, bit 16), high half kept. The carry into
+    // the high half is lo + 0x7FFF + lsb >= 0x10000, i.e. lo + lsb > 0x8000, i.e. (lo | lsb) > 0x8000 (lsb only
+    // decides the tie lo = 0x8000), so (bits | lsb) + 0x7FFF has the same high half (checked for all 2^32 bit
+    // patterns): the OR and the AND that isolates lsb are one vpternlogd, one add fewer per 16 floats.
+
     /// <summary>Round to nearest even on the bits of floats (BFloat16.RoundToNearestEven in every lane), the bfloat16 in the high half of each lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<uint> Round(Vector512<uint> bits)
     {
         Vector512<uint> lsb = Vector512.ShiftRightLogical(bits, 16) & Vector512<uint>.One;
-        return QuietNaNs(bits + Vector512.Create(0x7FFFu) + lsb, bits);
+        return QuietNaNs((bits | lsb) + Vector512.Create(0x7FFFu), bits);
     }
 
     /// <inheritdoc cref="Round(Vector512{uint})"/>
@@ -191,7 +196,7 @@ internal static unsafe class BFloat16Lanes
     public static Vector256<uint> Round(Vector256<uint> bits)
     {
         Vector256<uint> lsb = Vector256.ShiftRightLogical(bits, 16) & Vector256<uint>.One;
-        return QuietNaNs(bits + Vector256.Create(0x7FFFu) + lsb, bits);
+        return QuietNaNs((bits | lsb) + Vector256.Create(0x7FFFu), bits);
     }
 
     /// <inheritdoc cref="Round(Vector512{uint})"/>
@@ -199,7 +204,7 @@ internal static unsafe class BFloat16Lanes
     public static Vector128<uint> Round(Vector128<uint> bits)
     {
         Vector128<uint> lsb = Vector128.ShiftRightLogical(bits, 16) & Vector128<uint>.One;
-        return QuietNaNs(bits + Vector128.Create(0x7FFFu) + lsb, bits);
+        return QuietNaNs((bits | lsb) + Vector128.Create(0x7FFFu), bits);
     }
 
     // rounded where bits is not a NaN, bits | 0x0040_0000 (the NaN quieted) where it is. With AVX-512 that is one
