@@ -19,23 +19,45 @@ internal static unsafe class BFloat16Lanes
     public static TVector Widen<TVector>(ushort* source)
         where TVector : struct
     {
-        // One zero-extending load (vpmovzxwd with a memory operand) and one shift at every width that has it.
+        // Each bfloat16 goes to the high half of its float's lane and zeros to the low half, in one shuffle after the
+        // load where there is one: a word permute (vpermw) at 512 bits, whose even lanes pick a word of the zeroed upper
+        // half of the 256-bit load; a byte shuffle (vpshufb, 0x80 writes a zero byte) at 256 bits, of the 128 bits
+        // broadcast to both halves (vbroadcasti128 is a load, no shuffle), and at 128 bits of a 64-bit load.
+        // Was a zero-extending load (vpmovzxwd) and a shift: one operation more per block, ~3% of an all-bfloat16 Adam step.
         if (typeof(TVector) == typeof(Vector512<float>))
         {
+            if (Avx512BW.IsSupported)
+            {
+                Vector512<ushort> spread = Vector512.Create((ushort)16, 0, 16, 1, 16, 2, 16, 3, 16, 4, 16, 5, 16, 6, 16, 7, 16, 8, 16, 9, 16, 10, 16, 11, 16, 12, 16, 13, 16, 14, 16, 15);
+                return Reinterpret<Vector512<ushort>, TVector>(Avx512BW.PermuteVar32x16(Vector256.Load(source).ToVector512(), spread));
+            }
+
             Vector512<uint> bits = Avx512F.IsSupported ? Avx512F.ConvertToVector512UInt32(Vector256.Load(source)) : Vector512.WidenLower(Vector256.Load(source).ToVector512Unsafe());
             return Reinterpret<Vector512<uint>, TVector>(Vector512.ShiftLeft(bits, 16));
         }
 
         if (typeof(TVector) == typeof(Vector256<float>))
         {
-            Vector256<uint> bits = Avx2.IsSupported ? Avx2.ConvertToVector256Int32(source).AsUInt32() : Vector256.WidenLower(Vector128.Load(source).ToVector256Unsafe());
+            if (Avx2.IsSupported)
+            {
+                Vector256<byte> spread = Vector256.Create((byte)0x80, 0x80, 0, 1, 0x80, 0x80, 2, 3, 0x80, 0x80, 4, 5, 0x80, 0x80, 6, 7, 0x80, 0x80, 8, 9, 0x80, 0x80, 10, 11, 0x80, 0x80, 12, 13, 0x80, 0x80, 14, 15);
+                return Reinterpret<Vector256<byte>, TVector>(Avx2.Shuffle(Avx2.BroadcastVector128ToVector256((byte*)source), spread));
+            }
+
+            Vector256<uint> bits = Vector256.WidenLower(Vector128.Load(source).ToVector256Unsafe());
             return Reinterpret<Vector256<uint>, TVector>(Vector256.ShiftLeft(bits, 16));
         }
 
         if (typeof(TVector) == typeof(Vector128<float>))
         {
-            Vector128<uint> bits = Sse41.IsSupported ? Sse41.ConvertToVector128Int32(source).AsUInt32() : Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(ulong*)source).AsUInt16());
-            return Reinterpret<Vector128<uint>, TVector>(Vector128.ShiftLeft(bits, 16));
+            Vector128<ushort> four = Vector128.CreateScalarUnsafe(*(ulong*)source).AsUInt16();
+            if (Ssse3.IsSupported)
+            {
+                Vector128<byte> spread = Vector128.Create((byte)0x80, 0x80, 0, 1, 0x80, 0x80, 2, 3, 0x80, 0x80, 4, 5, 0x80, 0x80, 6, 7);
+                return Reinterpret<Vector128<byte>, TVector>(Ssse3.Shuffle(four.AsByte(), spread));
+            }
+
+            return Reinterpret<Vector128<uint>, TVector>(Vector128.ShiftLeft(Vector128.WidenLower(four), 16));
         }
 
         if (typeof(TVector) == typeof(float))
